@@ -1,0 +1,20 @@
+package org.geopigeon.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code geopigeon} command. */
+@Command(name = "geopigeon", mixinStandardHelpOptions = true, version = "GeoPigeon 0.1.0",
+        description = "Image geolocation for GIS (PIGEON/PIGEOTTO method): predict where a photo was taken.",
+        subcommands = {LocateCommand.class, GeocellsCommand.class, TrainCommand.class, EvaluateCommand.class,
+                AuditCommand.class, CommandLine.HelpCommand.class})
+public final class GeoPigeonCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new GeoPigeonCli()).execute(args);
+    }
+}

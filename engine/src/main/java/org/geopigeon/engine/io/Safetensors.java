@@ -1,0 +1,242 @@
+package org.geopigeon.engine.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Hugging Face safetensors files: an 8-byte little-endian header length, a JSON header naming each
+ * tensor's dtype, shape and byte range, then the raw little-endian data. Chosen for model bundles
+ * because any toolchain (torch, numpy, Rust, Java) reads it without pickles, and it memory-maps.
+ */
+public final class Safetensors {
+
+    /** Element types this project stores. */
+    public enum DType {
+        F32(4), F16(2), I32(4), I64(8), U8(1);
+
+        final int bytes;
+
+        DType(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    /** One tensor: dtype, shape and a little-endian view of its bytes (read-only, possibly memory-mapped). */
+    public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
+
+        public long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+
+        /** Values as float, widening F16 and integer types. */
+        public float[] toFloats() {
+            int n = Math.toIntExact(elements());
+            float[] out = new float[n];
+            ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                out[i] = switch (dtype) {
+                    case F32 -> b.getFloat(i * 4);
+                    case F16 -> Half.toFloat(b.getShort(i * 2));
+                    case I32 -> b.getInt(i * 4);
+                    case I64 -> b.getLong(i * 8);
+                    case U8 -> b.get(i) & 0xFF;
+                };
+            }
+            return out;
+        }
+
+        public int[] toInts() {
+            int n = Math.toIntExact(elements());
+            int[] out = new int[n];
+            ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                out[i] = switch (dtype) {
+                    case I32 -> b.getInt(i * 4);
+                    case I64 -> Math.toIntExact(b.getLong(i * 8));
+                    case U8 -> b.get(i) & 0xFF;
+                    default -> throw new IllegalStateException("tensor is " + dtype + ", not an integer type");
+                };
+            }
+            return out;
+        }
+
+        public static Tensor f32(float[] values, long... shape) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(values);
+            return new Tensor(DType.F32, check(values.length, shape), b);
+        }
+
+        public static Tensor f16(float[] values, long... shape) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < values.length; i++) {
+                b.putShort(i * 2, Half.fromFloat(values[i]));
+            }
+            return new Tensor(DType.F16, check(values.length, shape), b);
+        }
+
+        public static Tensor i32(int[] values, long... shape) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asIntBuffer().put(values);
+            return new Tensor(DType.I32, check(values.length, shape), b);
+        }
+
+        private static long[] check(int n, long[] shape) {
+            long m = 1;
+            for (long d : shape) {
+                m *= d;
+            }
+            if (m != n) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + m + " values, got " + n);
+            }
+            return shape.clone();
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long MAX_HEADER = 100L << 20;
+
+    private Safetensors() {
+    }
+
+    /** Memory-maps the file and returns its tensors by name, in file order. */
+    public static Map<String, Tensor> read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw new IOException(file + ": not a safetensors file (" + size + " bytes)");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(lenBuf, 0);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+                throw new IOException(file + ": not a safetensors file (header length " + headerLen + ")");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            ch.read(hb, 8);
+            JsonNode header;
+            try {
+                header = MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IOException(file + ": safetensors header is not valid JSON", e);
+            }
+            long dataStart = 8 + headerLen;
+            long dataLen = size - dataStart;
+            ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen).order(ByteOrder.LITTLE_ENDIAN);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = header.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals("__metadata__")) {
+                    continue;
+                }
+                out.put(e.getKey(), tensor(file, e.getKey(), e.getValue(), all, dataLen));
+            }
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
+    /** The optional string metadata of a file. */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(lenBuf, 0);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > ch.size()) {
+                throw new IOException(file + ": not a safetensors file");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            ch.read(hb, 8);
+            JsonNode meta = MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8)).path("__metadata__");
+            Map<String, String> out = new LinkedHashMap<>();
+            meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            return out;
+        }
+    }
+
+    private static Tensor tensor(Path file, String name, JsonNode spec, ByteBuffer all, long dataLen) throws IOException {
+        DType dtype;
+        try {
+            dtype = DType.valueOf(spec.path("dtype").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": tensor '" + name + "' has unsupported dtype " + spec.path("dtype"));
+        }
+        JsonNode shapeNode = spec.path("shape");
+        long[] shape = new long[shapeNode.size()];
+        long n = 1;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asLong();
+            n *= shape[i];
+        }
+        JsonNode off = spec.path("data_offsets");
+        long begin = off.path(0).asLong(-1);
+        long end = off.path(1).asLong(-1);
+        if (begin < 0 || end < begin || end > dataLen || end - begin != n * dtype.bytes) {
+            throw new IOException(file + ": tensor '" + name + "' has inconsistent offsets [" + begin + ", " + end
+                    + ") for shape " + Arrays.toString(shape) + " " + dtype + " (file data is " + dataLen + " bytes; truncated?)");
+        }
+        ByteBuffer slice = all.duplicate().position((int) begin).limit((int) end).slice().order(ByteOrder.LITTLE_ENDIAN);
+        return new Tensor(dtype, shape, slice.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Writes tensors atomically (temporary file + rename). */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        ObjectNode header = MAPPER.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode m = header.putObject("__metadata__");
+            metadata.forEach(m::put);
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            ObjectNode spec = header.putObject(e.getKey());
+            spec.put("dtype", t.dtype().name());
+            var shape = spec.putArray("shape");
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            long len = t.data().remaining();
+            spec.putArray("data_offsets").add(offset).add(offset + len);
+            offset += len;
+        }
+        byte[] hb = MAPPER.writeValueAsBytes(header);
+        int pad = (8 - hb.length % 8) % 8; // keep data 8-byte aligned, as the reference writer does
+        byte[] headerBytes = Arrays.copyOf(hb, hb.length + pad);
+        Arrays.fill(headerBytes, hb.length, headerBytes.length, (byte) ' ');
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".safetensors", ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp); var ch = java.nio.channels.Channels.newChannel(out)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerBytes.length);
+                ch.write(len);
+                ch.write(ByteBuffer.wrap(headerBytes));
+                for (Tensor t : tensors.values()) {
+                    ch.write(t.data().duplicate());
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

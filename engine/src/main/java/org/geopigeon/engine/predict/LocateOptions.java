@@ -1,0 +1,26 @@
+package org.geopigeon.engine.predict;
+
+/**
+ * Per-request settings. Null fields take the model bundle's defaults.
+ *
+ * @param topK        cells to return (1..50)
+ * @param refine      run retrieval refinement (default true when the bundle has an index)
+ */
+public record LocateOptions(Integer topK, Boolean refine) {
+
+    public static final int MAX_TOP_K = 50;
+
+    public LocateOptions {
+        if (topK != null && (topK < 1 || topK > MAX_TOP_K)) {
+            throw new IllegalArgumentException("topK must be between 1 and " + MAX_TOP_K + ", got " + topK);
+        }
+    }
+
+    public static LocateOptions defaults() {
+        return new LocateOptions(null, null);
+    }
+
+    public static LocateOptions topK(int k) {
+        return new LocateOptions(k, null);
+    }
+}

@@ -12,13 +12,14 @@ image_transforms.py:
   normalize        -> (x - mean) / std  (checked in Java from the uint8 values)
 
 Source images are synthetic (seeded gradients, shapes and noise) so they can be committed; nothing is
-copied from shared/. It also writes tiny JPEGs with EXIF orientations 1..8 for the decoder tests.
+copied from shared/. It also writes tiny samples for the decoder tests (EXIF orientations 1..8, WebP, CMYK).
 
 Outputs (engine/src/test/resources):
   preprocess/<name>.<ext>          source image
   preprocess/<name>.S<size>.u8     golden CHW uint8 bytes, 3*S*S, before rescale/normalise
   preprocess/golden.csv            file,size,resized_width,resized_height,golden
   image/orientation_<k>.jpg        32x16 quadrant pattern (red, green / blue, white) stored with orientation k
+  image/quadrants*.{png,webp,jpg}  64x32 quadrants as PNG, lossless and lossy WebP, CMYK JPEG and grey JPEG
 """
 import os
 
@@ -51,7 +52,7 @@ def hf_clip_uint8_chw(path, size):
     return np.ascontiguousarray(crop.transpose(2, 0, 1)), new_w, new_h
 
 
-def scene(width, height, seed, noise=12.0, shapes=12):
+def scene(width, height, seed, noise=6.0, shapes=12):
     """Smooth colour gradients, random shapes and mild noise: photo-like high and low frequencies."""
     rng = np.random.RandomState(seed)
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
@@ -60,8 +61,9 @@ def scene(width, height, seed, noise=12.0, shapes=12):
     g = 255 * (0.5 + 0.5 * np.cos(4.0 * yn - 3.0 * xn + rng.uniform(0, 6)))
     b = 255 * (0.3 + 0.7 * xn * yn)
     rgb = np.stack([r, g, b], axis=-1)
-    if noise:
-        rgb += rng.normal(0, noise, size=rgb.shape).astype(np.float32)
+    if noise:  # only in the top third: keeps the PNGs small while still giving pixel-level detail
+        band = height // 3
+        rgb[:band] += rng.normal(0, noise, size=rgb[:band].shape).astype(np.float32)
     image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
     draw = ImageDraw.Draw(image)
     for _ in range(shapes):
@@ -93,8 +95,9 @@ def images():
         ("portrait_480x640.png", scene(480, 640, 1), {}, [224]),
         ("landscape_1023x577.png", scene(1023, 577, 2), {}, [224, 336]),
         ("small_150x97.png", scene(150, 97, 3), {}, [224]),
-        # large: low noise so the PNG stays well under 1 MB
-        ("large_4321x2880.png", scene(4321, 2880, 4, noise=0, shapes=40), {"optimize": True}, [336, 224]),
+        # large: a noisy 1081x720 scene blown up 4x with NEAREST (sharp 4-pixel blocks) so the PNG stays small
+        ("large_4321x2880.png", scene(1081, 720, 4, noise=0, shapes=30).resize((4321, 2880), Image.NEAREST), {"optimize": True},
+         [336, 224]),
         ("gray_800x533.png", scene(800, 533, 5).convert("L"), {}, [224]),
         ("alpha_640x480.png", alpha_scene(640, 480, 6), {}, [224]),
         ("palette_300x400.png", scene(300, 400, 7, noise=0).convert("P", palette=Image.ADAPTIVE, colors=64), {},
@@ -105,17 +108,30 @@ def images():
     ]
 
 
-def write_orientation_samples():
-    stored = Image.new("RGB", (32, 16))
-    draw = ImageDraw.Draw(stored)
-    draw.rectangle([0, 0, 15, 7], fill=(255, 0, 0))
-    draw.rectangle([16, 0, 31, 7], fill=(0, 255, 0))
-    draw.rectangle([0, 8, 15, 15], fill=(0, 0, 255))
-    draw.rectangle([16, 8, 31, 15], fill=(255, 255, 255))
+def quadrants(width=32, height=16):
+    """Red | green over blue | white: any flip or rotation moves the colours somewhere recognisable."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    hw, hh = width // 2, height // 2
+    draw.rectangle([0, 0, hw - 1, hh - 1], fill=(255, 0, 0))
+    draw.rectangle([hw, 0, width - 1, hh - 1], fill=(0, 255, 0))
+    draw.rectangle([0, hh, hw - 1, height - 1], fill=(0, 0, 255))
+    draw.rectangle([hw, hh, width - 1, height - 1], fill=(255, 255, 255))
+    return image
+
+
+def write_decoder_samples():
+    stored = quadrants()
     for k in range(1, 9):
         exif = Image.Exif()
         exif[0x0112] = k
         stored.save(os.path.join(IMG, "orientation_%d.jpg" % k), quality=95, subsampling=0, exif=exif.tobytes())
+    big = quadrants(64, 32)
+    big.save(os.path.join(IMG, "quadrants.png"))
+    big.save(os.path.join(IMG, "quadrants_lossless.webp"), lossless=True)
+    big.save(os.path.join(IMG, "quadrants_lossy.webp"), quality=90)
+    big.convert("CMYK").save(os.path.join(IMG, "quadrants_cmyk.jpg"), quality=95)
+    big.convert("L").save(os.path.join(IMG, "quadrants_gray.jpg"), quality=95)
 
 
 def main():
@@ -134,7 +150,7 @@ def main():
                                                                        os.path.getsize(path)))
     with open(os.path.join(PRE, "golden.csv"), "w") as out:
         out.write("\n".join(rows) + "\n")
-    write_orientation_samples()
+    write_decoder_samples()
 
 
 if __name__ == "__main__":

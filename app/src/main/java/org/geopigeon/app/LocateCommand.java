@@ -1,15 +1,177 @@
 package org.geopigeon.app;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.geopigeon.engine.bundle.BundleException;
+import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.engine.bundle.ModelBundle;
+import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.engine.predict.Geolocator;
+import org.geopigeon.engine.predict.LocateOptions;
+import org.geopigeon.engine.predict.Prediction;
+import org.geopigeon.engine.predict.StageListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder: replaced by the real command. */
-@Command(name = "locate", description = "(not implemented yet)")
+/**
+ * {@code geopigeon locate}: predicts where photos were taken. Loads the model bundle once, then
+ * handles each image (or each panorama of four views) with {@link #locateOne}; a bad file is reported
+ * on stderr and the rest are still processed (exit code 1 when any failed).
+ */
+@Command(name = "locate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict where photos were taken.",
+                "Prints a table, or with --json one JSON object per image (JSON Lines) on stdout; "
+                        + "errors and progress go to stderr."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every image was located", "1:some image failed, or the model bundle could not be loaded",
+                "2:invalid command line"})
 final class LocateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bundle", paramLabel = "DIR",
+            description = "model bundle folder (default: $GEOPIGEON_BUNDLE, else sample-data/demo-bundle)")
+    String bundle;
+
+    @Option(names = "--top-k", paramLabel = "N",
+            description = "geocells to report per image, 1-" + LocateOptions.MAX_TOP_K + " (default: the bundle's)")
+    Integer topK;
+
+    @Option(names = "--panorama",
+            description = "every 4 files are the views of one panorama (90 degrees apart); their embeddings are averaged")
+    boolean panorama;
+
+    @Option(names = "--no-refine", description = "skip retrieval refinement: report the top cell's centroid")
+    boolean noRefine;
+
+    @Option(names = "--json", description = "JSON Lines output: one object per image or panorama")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "JPEG, PNG or WebP images")
+    List<Path> files;
+
+    private final ImageDecoder decoder = new ImageDecoder();
 
     @Override
     public Integer call() {
-        System.err.println("locate: not implemented yet");
-        return 2;
+        LocateOptions options = options();
+        int perRequest = panorama ? Geolocator.PANORAMA_VIEWS : 1;
+        if (files.size() % perRequest != 0) {
+            throw new ParameterException(spec.commandLine(), "--panorama needs a multiple of "
+                    + Geolocator.PANORAMA_VIEWS + " files (" + Geolocator.PANORAMA_VIEWS + " views per panorama), got "
+                    + files.size());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        Path bundleDir = BundleLocator.resolve(bundle);
+        try (ModelBundle model = ModelBundle.load(bundleDir)) {
+            if (!model.manifest().trained()) {
+                err.println("WARNING: model '" + model.name()
+                        + "' is untrained demo weights: predictions carry no geographic information");
+                err.flush();
+            }
+            return locateAll(new Geolocator(model), options, out, err, perRequest);
+        } catch (BundleException e) {
+            err.println("error: cannot load model bundle " + bundleDir + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private LocateOptions options() {
+        try {
+            return new LocateOptions(topK, noRefine ? Boolean.FALSE : null);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--top-k: " + e.getMessage());
+        }
+    }
+
+    private int locateAll(Geolocator geolocator, LocateOptions options, PrintWriter out, PrintWriter err, int perRequest) {
+        PredictionJson jsonFormat = new PredictionJson();
+        PredictionTable table = new PredictionTable(files.stream().map(Path::toString).toList(), panorama);
+        ProgressBar progress = files.size() > 1 ? new ProgressBar(err, files.size(), System.console() != null) : null;
+        if (!json) {
+            out.println(table.header());
+        }
+        int failed = 0;
+        for (int start = 0; start < files.size(); start += perRequest) {
+            List<Path> group = files.subList(start, start + perRequest);
+            List<String> names = group.stream().map(Path::toString).toList();
+            try {
+                Prediction p = locateOne(geolocator, group, options);
+                if (progress != null) {
+                    progress.clearLine();
+                }
+                out.println(json ? jsonFormat.toLine(names, panorama, p) : table.row(names, p));
+                out.flush();
+            } catch (ImageRejectedException e) {
+                failed++;
+                report(err, progress, "error: " + e.source() + ": " + problem(e));
+            } catch (RuntimeException e) {
+                failed++;
+                report(err, progress, "error: " + String.join(", ", names) + ": " + e);
+            }
+            if (progress != null) {
+                progress.advance(group.size());
+            }
+        }
+        if (progress != null) {
+            progress.finish();
+        }
+        if (failed > 0) {
+            int requests = files.size() / perRequest;
+            err.println("error: " + failed + " of " + requests + (panorama ? " panoramas" : " images") + " failed");
+            err.flush();
+        }
+        return failed > 0 ? 1 : 0;
+    }
+
+    /**
+     * Decodes the files of one request (one image, or the four views of a panorama), locates it and
+     * attaches the EXIF GPS position and the decode time. The unit of work a persisting wrapper hooks into.
+     *
+     * @throws ImageRejectedException naming the file when one is not a usable image
+     */
+    Prediction locateOne(Geolocator geolocator, List<Path> group, LocateOptions options) {
+        long t0 = System.nanoTime();
+        List<java.awt.image.BufferedImage> views = new ArrayList<>(group.size());
+        LatLon exifGps = null;
+        for (Path file : group) {
+            DecodedImage d = decoder.decode(file);
+            views.add(d.rgb());
+            if (exifGps == null) {
+                exifGps = d.exifGps(); // a panorama's first view with GPS speaks for all four
+            }
+        }
+        double decodeMs = (System.nanoTime() - t0) / 1e6;
+        Prediction p = geolocator.locate(views, options, StageListener.NONE);
+        return p.withExifGps(exifGps).withTimings(p.timings().withDecodeMs(decodeMs));
+    }
+
+    private static void report(PrintWriter err, ProgressBar progress, String line) {
+        if (progress != null) {
+            progress.message(line);
+        } else {
+            err.println(line);
+            err.flush();
+        }
+    }
+
+    /** The decoder's reason without its "image 'x' rejected (REASON): " prefix: the CLI names the file itself. */
+    static String problem(ImageRejectedException e) {
+        String prefix = "image '" + e.source() + "' rejected (" + e.reason() + "): ";
+        String m = e.getMessage();
+        return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
     }
 }

@@ -1,0 +1,73 @@
+package org.geopigeon.app;
+
+import java.io.PrintWriter;
+
+/**
+ * Progress of a multi-image run on stderr. On a terminal one line redrawn in place with {@code \r}
+ * ("[=====>    ] 12/40 images"); otherwise (logs, pipes) a plain line at every 10% so logs stay readable.
+ */
+final class ProgressBar {
+
+    private static final int WIDTH = 30;
+
+    private final PrintWriter err;
+    private final int total;
+    private final boolean interactive;
+    private int done;
+    private int lastDecile;
+    private boolean lineOpen;
+
+    ProgressBar(PrintWriter err, int total, boolean interactive) {
+        this.err = err;
+        this.total = total;
+        this.interactive = interactive;
+    }
+
+    void advance(int images) {
+        done = Math.min(total, done + images);
+        if (interactive) {
+            int filled = total == 0 ? WIDTH : done * WIDTH / total;
+            StringBuilder bar = new StringBuilder("\r[");
+            for (int i = 0; i < WIDTH; i++) {
+                bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
+            }
+            bar.append("] ").append(done).append('/').append(total).append(" images");
+            err.print(bar);
+            lineOpen = true;
+        } else {
+            int decile = total == 0 ? 10 : done * 10 / total;
+            if (decile > lastDecile) {
+                lastDecile = decile;
+                err.println(done + "/" + total + " images (" + decile * 10 + "%)");
+            }
+        }
+        err.flush();
+    }
+
+    /** Prints a message on its own line; the bar is redrawn below it at the next {@link #advance}. */
+    void message(String line) {
+        clearLine();
+        err.println(line);
+        err.flush();
+    }
+
+    /**
+     * Erases the in-place bar so that a result printed on stdout (often the same terminal) starts at
+     * the beginning of a clean line.
+     */
+    void clearLine() {
+        if (lineOpen) {
+            err.print("\r\033[K");
+            err.flush();
+            lineOpen = false;
+        }
+    }
+
+    void finish() {
+        if (lineOpen) {
+            err.println();
+            lineOpen = false;
+        }
+        err.flush();
+    }
+}

@@ -1,0 +1,236 @@
+package org.geopigeon.engine.bundle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.geopigeon.engine.geocell.GeocellGeoJson;
+import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.model.Backbone;
+import org.geopigeon.engine.model.GeocellHead;
+import org.geopigeon.engine.model.TorchScriptBackbone;
+import org.geopigeon.engine.refine.RefinementIndex;
+
+/**
+ * A loaded model bundle folder (see docs/bundle-format.md): manifest, backbone, geocell head,
+ * geocells and optional refinement index. {@link #load} checks everything up front, so a bundle
+ * that loads can serve requests without shape errors later. Thread-safe; close it to free the
+ * backbone's native memory.
+ */
+public final class ModelBundle implements AutoCloseable {
+
+    public static final String MANIFEST = "manifest.json";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
+
+    private final Path directory;
+    private final BundleManifest manifest;
+    private final Backbone backbone;
+    private final GeocellHead head;
+    private final GeocellSet geocells;
+    private final RefinementIndex refinement;
+
+    private ModelBundle(Path directory, BundleManifest manifest, Backbone backbone, GeocellHead head,
+                        GeocellSet geocells, RefinementIndex refinement) {
+        this.directory = directory;
+        this.manifest = manifest;
+        this.backbone = backbone;
+        this.head = head;
+        this.geocells = geocells;
+        this.refinement = refinement;
+    }
+
+    /** Loads and validates the bundle in {@code dir}, loading its TorchScript backbone with DJL. */
+    public static ModelBundle load(Path dir) throws BundleException {
+        return load(dir, null);
+    }
+
+    /**
+     * Loads and validates the bundle in {@code dir}; when {@code backbone} is non-null it replaces
+     * the manifest's backbone file (tests, training with an already-loaded encoder) and must agree with
+     * the manifest's input size and embedding dimension. The bundle owns the backbone and closes it.
+     */
+    public static ModelBundle load(Path dir, Backbone backbone) throws BundleException {
+        Path folder = dir.toAbsolutePath().normalize();
+        try {
+            return loadChecked(folder, backbone);
+        } catch (BundleException | RuntimeException e) {
+            if (backbone != null) {
+                backbone.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ModelBundle loadChecked(Path folder, Backbone supplied) throws BundleException {
+        if (!Files.isDirectory(folder)) {
+            throw new BundleException(folder, "model bundle folder not found");
+        }
+        Path manifestFile = folder.resolve(MANIFEST);
+        BundleManifest m = ManifestValidator.validate(manifestFile, readManifest(manifestFile));
+
+        Path geocellFile = member(folder, manifestFile, "geocells", m.geocells());
+        Path headFile = member(folder, manifestFile, "head", m.head());
+        Path backboneFile = member(folder, manifestFile, "backbone.file", m.backbone().file());
+        Path refinementFile = m.refinement() == null ? null : member(folder, manifestFile, "refinement", m.refinement());
+        for (Path p : new Path[] {geocellFile, headFile, supplied == null ? backboneFile : null, refinementFile}) {
+            if (p != null && !Files.isRegularFile(p)) {
+                throw new BundleException(p, "file named in " + MANIFEST + " is missing");
+            }
+        }
+
+        int dim = m.backbone().embeddingDim();
+        GeocellSet cells;
+        try {
+            cells = GeocellGeoJson.read(geocellFile);
+        } catch (IOException | RuntimeException e) {
+            throw wrap(geocellFile, "invalid geocell file", e);
+        }
+        GeocellHead head;
+        try {
+            head = GeocellHead.read(headFile);
+        } catch (IOException | RuntimeException e) {
+            throw wrap(headFile, "invalid head file", e);
+        }
+        if (head.dim() != dim) {
+            throw new BundleException(headFile, "head weight has D = " + head.dim() + " columns but " + MANIFEST
+                    + " says backbone.embeddingDim = " + dim);
+        }
+        if (head.numCells() != cells.size()) {
+            throw new BundleException(headFile, "head has C = " + head.numCells() + " classes but "
+                    + geocellFile.getFileName() + " has " + cells.size() + " geocells");
+        }
+        RefinementIndex refinement = null;
+        if (refinementFile != null) {
+            try {
+                refinement = RefinementIndex.read(refinementFile);
+            } catch (IOException | RuntimeException e) {
+                throw wrap(refinementFile, "invalid refinement index", e);
+            }
+            if (refinement.dimension() != dim) {
+                throw new BundleException(refinementFile, "refinement embeddings have dimension " + refinement.dimension()
+                        + " but " + MANIFEST + " says backbone.embeddingDim = " + dim);
+            }
+            if (refinement.cells() != cells.size()) {
+                throw new BundleException(refinementFile, "refinement index covers " + refinement.cells()
+                        + " cells but " + geocellFile.getFileName() + " has " + cells.size());
+            }
+        }
+
+        Backbone backbone = supplied;
+        Path backboneName = supplied == null ? backboneFile : folder;
+        if (backbone == null) {
+            try {
+                backbone = TorchScriptBackbone.load(backboneFile, m.backbone().inputSize());
+            } catch (IOException | RuntimeException e) {
+                throw wrap(backboneFile, "backbone failed to load", e);
+            }
+        }
+        try {
+            if (backbone.inputSize() != m.backbone().inputSize()) {
+                throw new BundleException(backboneName, "backbone takes " + backbone.inputSize() + " px input but "
+                        + MANIFEST + " says backbone.inputSize = " + m.backbone().inputSize());
+            }
+            if (backbone.embeddingDim() != dim) {
+                throw new BundleException(backboneName, "backbone outputs D = " + backbone.embeddingDim()
+                        + " but " + MANIFEST + " says backbone.embeddingDim = " + dim);
+            }
+        } catch (BundleException e) {
+            if (supplied == null) {
+                backbone.close();
+            }
+            throw e;
+        }
+        return new ModelBundle(folder, m, backbone, head, cells, refinement);
+    }
+
+    private static BundleManifest readManifest(Path manifestFile) throws BundleException {
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new BundleException(manifestFile, "manifest missing: not a model bundle folder");
+        }
+        try {
+            BundleManifest m = MAPPER.readValue(manifestFile.toFile(), BundleManifest.class);
+            if (m == null) {
+                throw new BundleException(manifestFile, "manifest is empty");
+            }
+            return m;
+        } catch (JsonProcessingException e) {
+            throw new BundleException(manifestFile, "manifest is not valid JSON for " + BundleManifest.FORMAT
+                    + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new BundleException(manifestFile, "cannot read manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /** Resolves a file name from the manifest, refusing names that escape the bundle folder. */
+    private static Path member(Path folder, Path manifestFile, String field, String name) throws BundleException {
+        if (name == null || name.isBlank()) {
+            throw new BundleException(manifestFile, "field '" + field + "' is missing");
+        }
+        Path p = folder.resolve(name).normalize();
+        if (!p.startsWith(folder)) {
+            throw new BundleException(manifestFile, "field '" + field + "' = '" + name + "' points outside the bundle folder");
+        }
+        return p;
+    }
+
+    /** Keeps the cause's own words but makes sure the message starts with the file, exactly once. */
+    private static BundleException wrap(Path file, String what, Exception e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        for (String prefix : List.of(file + ": ", file.toString())) {
+            if (msg.startsWith(prefix)) {
+                msg = msg.substring(prefix.length()).strip();
+                break;
+            }
+        }
+        msg = msg.replace(file.toString(), file.getFileName().toString());
+        return new BundleException(file, what + ": " + msg, e);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The manifest with unset optional fields filled in (defaults, crop size, resample, pooling). */
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    public Backbone backbone() {
+        return backbone;
+    }
+
+    public GeocellHead head() {
+        return head;
+    }
+
+    public GeocellSet geocells() {
+        return geocells;
+    }
+
+    public Optional<RefinementIndex> refinement() {
+        return Optional.ofNullable(refinement);
+    }
+
+    /** Short model name stored with predictions. */
+    public String name() {
+        return manifest.name();
+    }
+
+    @Override
+    public void close() {
+        backbone.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ModelBundle[" + manifest.name() + ", " + directory + ", C=" + geocells.size() + ", D="
+                + backbone.embeddingDim() + ", device=" + backbone.device()
+                + (refinement == null ? ", no refinement" : ", refinement " + refinement.members() + " members") + "]";
+    }
+}

@@ -1,0 +1,80 @@
+package org.geopigeon.engine.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+
+/**
+ * Everything one evaluation run reports: the distance metrics plus geocell and country accuracy.
+ * Geocell/country figures are NaN where they cannot be computed (e.g. no cell ranking in oracle mode,
+ * cells without country codes).
+ *
+ * @param label            what was evaluated (model name, "oracle", ...)
+ * @param metrics          acc@1/25/200/750/2500 km, mean/median km, GeoGuessr score
+ * @param geocellTop1      share whose true cell (covering the truth point, else nearest centroid) is ranked first
+ * @param geocellTop5      share whose true cell is among the five most probable
+ * @param countryAccuracy  share whose top-1 cell's country equals the country of the true cell
+ * @param refinedShare     share of predictions moved by retrieval refinement (NaN when refinement was off)
+ */
+public record EvaluationReport(String label, ErrorMetrics.Result metrics, double geocellTop1, double geocellTop5,
+                               double countryAccuracy, double refinedShare) {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ObjectNode toJson() {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("label", label);
+        o.put("count", metrics.count());
+        ObjectNode acc = o.putObject("accuracy");
+        for (ErrorMetrics.Accuracy a : metrics.accuracies()) {
+            acc.put(formatKm(a.thresholdKm()) + "km", a.fraction());
+        }
+        o.put("meanKm", metrics.meanKm());
+        o.put("medianKm", metrics.medianKm());
+        o.put("geoguessrScore", metrics.meanGeoGuessrScore());
+        putNullable(o, "geocellTop1", geocellTop1);
+        putNullable(o, "geocellTop5", geocellTop5);
+        putNullable(o, "countryAccuracy", countryAccuracy);
+        putNullable(o, "refinedShare", refinedShare);
+        return o;
+    }
+
+    public String toJsonString() {
+        try {
+            return MAPPER.writeValueAsString(toJson());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Fixed-width table for terminals: the metric table plus the geocell and country lines. */
+    public String toTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(label).append('\n');
+        sb.append(metrics.toTable());
+        row(sb, "geocell top-1", geocellTop1);
+        row(sb, "geocell top-5", geocellTop5);
+        row(sb, "country accuracy", countryAccuracy);
+        row(sb, "refined", refinedShare);
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String name, double v) {
+        if (!Double.isNaN(v)) {
+            sb.append(String.format(Locale.ROOT, "%-22s %9.2f%%%n", name, 100 * v));
+        }
+    }
+
+    private static void putNullable(ObjectNode o, String name, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(name);
+        } else {
+            o.put(name, v);
+        }
+    }
+
+    static String formatKm(double km) {
+        return km == Math.rint(km) ? String.valueOf((long) km) : String.valueOf(km);
+    }
+}

@@ -1,0 +1,143 @@
+package org.geopigeon.engine.geocell.build;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.geopigeon.engine.io.GeoJsonGeometry;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Polygonal;
+import org.locationtech.jts.geom.util.GeometryFixer;
+
+/**
+ * Reads a boundary layer from GeoJSON (FeatureCollection) or TopoJSON (Topology).
+ *
+ * <p>Properties recognised (first present wins; Natural Earth, GADM and geoBoundaries spellings):
+ * country code {@code adm0_a3, iso_a3, GID_0, shapeGroup, country_code}; name {@code name, name_en,
+ * NAME_2, NAME_1, NAME_0, shapeName, admin}; admin-1 name {@code admin1, NAME_1, region}; id
+ * {@code iso_3166_2, GID_2, GID_1, shapeID, id} or the feature id.
+ *
+ * <p>Invalid polygons are repaired with JTS {@link GeometryFixer} (keeps every part of a
+ * self-intersecting ring, unlike buffer(0)) and their names reported; features without polygonal
+ * geometry are skipped and counted.
+ */
+public final class BoundaryReader {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String[] COUNTRY_KEYS = {"adm0_a3", "ADM0_A3", "iso_a3", "ISO_A3", "GID_0", "shapeGroup",
+        "country_code", "iso3"};
+    private static final String[] NAME_KEYS = {"name", "NAME", "name_en", "NAME_EN", "NAME_2", "NAME_1", "NAME_0",
+        "shapeName", "admin", "ADMIN"};
+    private static final String[] ADMIN1_KEYS = {"admin1", "NAME_1", "region"};
+    private static final String[] ID_KEYS = {"iso_3166_2", "GID_2", "GID_1", "shapeID", "id"};
+
+    private BoundaryReader() {
+    }
+
+    /**
+     * @param countryLevel true for a countries layer: its name is the country, admin1 stays empty
+     */
+    public static BoundaryLayer read(Path file, boolean countryLevel) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("boundary file not found: " + file);
+        }
+        if (Files.size(file) == 0) {
+            throw new IOException("boundary file " + file + " is empty");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException("boundary file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        String source = file.getFileName().toString();
+        try {
+            return parse(root, source, countryLevel);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("boundary file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static BoundaryLayer parse(JsonNode root, String source, boolean countryLevel) {
+        List<TopoJson.Feature> features = new ArrayList<>();
+        List<Integer> unreadable = new ArrayList<>();
+        String type = root == null ? "" : root.path("type").asText();
+        if ("Topology".equals(type)) {
+            features.addAll(TopoJson.read(root));
+        } else if ("FeatureCollection".equals(type)) {
+            JsonNode fs = root.path("features");
+            for (int i = 0; i < fs.size(); i++) {
+                JsonNode f = fs.get(i);
+                Geometry g;
+                try {
+                    g = GeoJsonGeometry.read(f.get("geometry"));
+                } catch (IllegalArgumentException e) {
+                    g = null;
+                    unreadable.add(i);
+                }
+                features.add(new TopoJson.Feature(g, f.path("properties"), f.get("id")));
+            }
+        } else {
+            throw new IllegalArgumentException("neither a GeoJSON FeatureCollection nor a TopoJSON Topology (type '" + type + "')");
+        }
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("no features");
+        }
+        List<AdminUnit> units = new ArrayList<>();
+        List<String> repaired = new ArrayList<>();
+        int skipped = 0;
+        for (int i = 0; i < features.size(); i++) {
+            TopoJson.Feature f = features.get(i);
+            JsonNode p = f.properties();
+            String name = first(p, NAME_KEYS);
+            String country = first(p, COUNTRY_KEYS);
+            if (countryLevel && country.isEmpty()) {
+                country = name;
+            }
+            String admin1 = countryLevel ? "" : first(p, ADMIN1_KEYS);
+            String id = first(p, ID_KEYS);
+            if (id.isEmpty() && f.id() != null && !f.id().isNull()) {
+                id = f.id().asText();
+            }
+            if (id.isEmpty()) {
+                id = source + ":" + i;
+            }
+            Geometry g = f.geometry();
+            if (g == null || !(g instanceof Polygonal) || g.isEmpty()) {
+                skipped++;
+                continue;
+            }
+            if (!g.isValid()) {
+                g = GeometryFixer.fix(g);
+                repaired.add(name.isEmpty() ? id : name);
+                if (g.isEmpty()) {
+                    skipped++;
+                    continue;
+                }
+                g = GeoJsonGeometry.toMultiPolygon(g);
+            }
+            units.add(new AdminUnit(id, name.isEmpty() ? id : name, admin1, country, g));
+        }
+        if (units.isEmpty()) {
+            throw new IllegalArgumentException("none of its " + features.size() + " features has a usable polygon");
+        }
+        return new BoundaryLayer(source, units, repaired, skipped);
+    }
+
+    private static String first(JsonNode props, String[] keys) {
+        if (props == null) {
+            return "";
+        }
+        for (String k : keys) {
+            JsonNode v = props.get(k);
+            if (v != null && !v.isNull() && !v.asText().isBlank() && !v.asText().equals("-99")) {
+                return v.asText().trim();
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,124 @@
+package org.geopigeon.engine.geocell.build;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
+
+/**
+ * Fuses the cells of one country until none has fewer than MIN points (PIGEON's merge step).
+ *
+ * <p>Repeatedly a small cell is drawn at random (seeded, so runs repeat) and merged into the
+ * LARGEST cell of the first non-empty candidate group, tried in this order:
+ * <ol>
+ *   <li>small neighbours in the same admin-1,</li>
+ *   <li>any neighbour in the same admin-1,</li>
+ *   <li>small neighbours elsewhere in the country,</li>
+ *   <li>any neighbour in the country.</li>
+ * </ol>
+ * A neighbour is a cell that intersects the small cell's polygons each scaled by 1.01 about their
+ * own centre (PIGEON); when there is none, again with scale 2. A cell with no neighbour even then
+ * (an island) merges into the nearest cell of its admin-1, else of its country — PIGEON leaves such
+ * cells out; we keep the land and points instead. A country whose points total less than MIN
+ * becomes one cell. Cells never merge across countries.
+ */
+final class CellFuser {
+
+    private final int minPoints;
+    private final Random random;
+
+    CellFuser(int minPoints, Random random) {
+        this.minPoints = minPoints;
+        this.random = random;
+    }
+
+    /** Fuses in place; {@code cells} are those of a single country. Returns how many merges happened. */
+    int fuse(List<WorkCell> cells) {
+        int merges = 0;
+        long total = cells.stream().mapToLong(WorkCell::count).sum();
+        if (total < minPoints) {
+            cells.sort(Comparator.comparingInt(WorkCell::count).reversed().thenComparing(c -> c.id));
+            WorkCell keep = cells.get(0);
+            for (int i = 1; i < cells.size(); i++) {
+                keep.absorb(cells.get(i));
+                merges++;
+            }
+            cells.retainAll(List.of(keep));
+            return merges;
+        }
+        while (true) {
+            List<WorkCell> small = new ArrayList<>();
+            for (WorkCell c : cells) {
+                if (c.count() < minPoints) {
+                    small.add(c);
+                }
+            }
+            if (small.isEmpty()) {
+                return merges;
+            }
+            small.sort(Comparator.comparing(c -> c.id));
+            WorkCell s = small.get(random.nextInt(small.size()));
+            WorkCell target = chooseTarget(s, cells);
+            target.absorb(s);
+            cells.remove(s);
+            merges++;
+        }
+    }
+
+    private WorkCell chooseTarget(WorkCell s, List<WorkCell> cells) {
+        for (double scale : new double[] {1.01, 2.0}) {
+            List<WorkCell> neighbours = neighbours(s, cells, scale);
+            WorkCell t = preferred(s, neighbours);
+            if (t != null) {
+                return t;
+            }
+        }
+        WorkCell best = null;
+        double bestD = Double.POSITIVE_INFINITY;
+        boolean bestSameAdmin1 = false;
+        for (WorkCell c : cells) {
+            if (c == s) {
+                continue;
+            }
+            boolean same = c.admin1.equals(s.admin1);
+            double d = s.geometry.distance(c.geometry);
+            if (best == null || (same && !bestSameAdmin1) || (same == bestSameAdmin1 && d < bestD)) {
+                best = c;
+                bestD = d;
+                bestSameAdmin1 = same;
+            }
+        }
+        return best;
+    }
+
+    private List<WorkCell> neighbours(WorkCell s, List<WorkCell> cells, double scale) {
+        Geometry grown = Geometries.scaledParts(s.geometry, scale);
+        PreparedGeometry pg = PreparedGeometryFactory.prepare(grown);
+        List<WorkCell> out = new ArrayList<>();
+        for (WorkCell c : cells) {
+            if (c != s && grown.getEnvelopeInternal().intersects(c.geometry.getEnvelopeInternal())
+                    && pg.intersects(c.geometry)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private WorkCell preferred(WorkCell s, List<WorkCell> neighbours) {
+        List<List<WorkCell>> tiers = List.of(
+                neighbours.stream().filter(c -> c.admin1.equals(s.admin1) && c.count() < minPoints).toList(),
+                neighbours.stream().filter(c -> c.admin1.equals(s.admin1)).toList(),
+                neighbours.stream().filter(c -> !c.admin1.equals(s.admin1) && c.count() < minPoints).toList(),
+                neighbours);
+        for (List<WorkCell> tier : tiers) {
+            if (!tier.isEmpty()) {
+                return tier.stream().max(Comparator.comparingInt(WorkCell::count)
+                        .thenComparing(c -> c.id, Comparator.reverseOrder())).orElseThrow();
+            }
+        }
+        return null;
+    }
+}

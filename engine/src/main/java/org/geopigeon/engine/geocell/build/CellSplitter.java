@@ -1,0 +1,299 @@
+package org.geopigeon.engine.geocell.build;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.geopigeon.engine.cluster.EuclideanPoints2D;
+import org.geopigeon.engine.cluster.Optics;
+import org.geopigeon.engine.cluster.OpticsResult;
+import org.geopigeon.engine.cluster.XiClusters;
+import org.geopigeon.engine.io.GeoJsonGeometry;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Point;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
+import org.locationtech.jts.triangulate.VoronoiDiagramBuilder;
+
+/**
+ * Splits a cell with more than MAX points (PIGEON's split step).
+ *
+ * <p>OPTICS (xi extraction) runs on the cell's raw (lon, lat) points in rounds of growing
+ * min_samples until one yields a split. PIGEOTTO's rounds are (min_samples, xi) = (300, 0.05),
+ * (400, 0.005), (1000, 0.0001) for MIN = 1000; we scale min_samples with MIN:
+ * {@code max(2, round(base * MIN / 1000))} (MIN = 30 gives 9, 12, 30), min_cluster_size =
+ * min_samples. Clusters with fewer than MIN points become noise. Then:
+ * <ul>
+ *   <li>one cluster + noise: the cluster is carved out — the union of the Voronoi polygons of its
+ *       points (duplicates merged), clipped to the cell, is a new cell; the rest stays;</li>
+ *   <li>two or more clusters: every point (noise included) joins the nearest cluster mean and the
+ *       Voronoi polygons of the means, clipped to the cell, give one cell per cluster — points are
+ *       assigned by nearest mean so each point lies in its new cell's polygon.</li>
+ * </ul>
+ * Pieces of a new cell that hold none of its points (fragments cut off by the split) go to the
+ * sibling sharing the longest boundary with them. A round whose split would leave a new cell
+ * without area is skipped.
+ */
+final class CellSplitter {
+
+    /** PIGEOTTO's OPTICS rounds (min_samples for MIN = 1000, xi). */
+    static final double[][] PIGEOTTO_ROUNDS = {{300, 0.05}, {400, 0.005}, {1000, 0.0001}};
+
+    private final int minPoints;
+    private final double[] lons;
+    private final double[] lats;
+
+    CellSplitter(int minPoints, double[] lons, double[] lats) {
+        this.minPoints = minPoints;
+        this.lons = lons;
+        this.lats = lats;
+    }
+
+    static int scaledMinSamples(double base, int minPoints) {
+        return Math.max(2, (int) Math.round(base * minPoints / 1000.0));
+    }
+
+    /** The new cells, or null when no round splits the cell. */
+    List<WorkCell> split(WorkCell cell) {
+        int n = cell.count();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = lons[cell.points[i]];
+            y[i] = lats[cell.points[i]];
+        }
+        EuclideanPoints2D data = new EuclideanPoints2D(x, y);
+        for (double[] round : PIGEOTTO_ROUNDS) {
+            int minSamples = Math.min(n, scaledMinSamples(round[0], minPoints));
+            if (minSamples < 2) {
+                continue;
+            }
+            OpticsResult r = Optics.run(data, minSamples);
+            int[] labels = XiClusters.labels(r, round[1], minSamples, true);
+            int clusters = dropSmallClusters(labels);
+            List<WorkCell> parts = null;
+            if (clusters == 1) {
+                parts = carve(cell, x, y, labels);
+            } else if (clusters >= 2) {
+                parts = byClusterMeans(cell, x, y, labels, clusters);
+            }
+            if (parts != null) {
+                return parts;
+            }
+        }
+        return null;
+    }
+
+    /** Relabels clusters below MIN as noise and renumbers the rest 0..k-1; returns k. */
+    private int dropSmallClusters(int[] labels) {
+        Map<Integer, Integer> sizes = new HashMap<>();
+        for (int l : labels) {
+            if (l >= 0) {
+                sizes.merge(l, 1, Integer::sum);
+            }
+        }
+        Map<Integer, Integer> renumber = new LinkedHashMap<>();
+        for (int l : labels) {
+            if (l >= 0 && sizes.get(l) >= minPoints && !renumber.containsKey(l)) {
+                renumber.put(l, renumber.size());
+            }
+        }
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = labels[i] >= 0 && renumber.containsKey(labels[i]) ? renumber.get(labels[i]) : -1;
+        }
+        return renumber.size();
+    }
+
+    private List<WorkCell> carve(WorkCell cell, double[] x, double[] y, int[] labels) {
+        int noise = 0;
+        for (int l : labels) {
+            if (l < 0) {
+                noise++;
+            }
+        }
+        if (noise == 0) {
+            return null;
+        }
+        // One Voronoi site per distinct position; a shared position goes to the cluster if any copy is in it.
+        Map<Coordinate, Integer> siteGroup = new HashMap<>();
+        for (int i = 0; i < x.length; i++) {
+            int g = labels[i] >= 0 ? 0 : 1;
+            siteGroup.merge(new Coordinate(x[i], y[i]), g, Math::min);
+        }
+        if (siteGroup.size() < 2 || !siteGroup.containsValue(0) || !siteGroup.containsValue(1)) {
+            return null;
+        }
+        int[] group = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            group[i] = siteGroup.get(new Coordinate(x[i], y[i]));
+        }
+        Geometry diagram = voronoi(new ArrayList<>(siteGroup.keySet()), cell);
+        List<Geometry> clusterPolys = new ArrayList<>();
+        List<Geometry> noisePolys = new ArrayList<>();
+        for (int i = 0; i < diagram.getNumGeometries(); i++) {
+            Geometry cellPoly = diagram.getGeometryN(i);
+            Integer g = siteGroup.get((Coordinate) cellPoly.getUserData());
+            (g != null && g == 0 ? clusterPolys : noisePolys).add(cellPoly);
+        }
+        // Union the smaller side; the other side is the rest of the cell, so the two tile it exactly.
+        boolean clusterSmaller = clusterPolys.size() <= noisePolys.size();
+        Geometry smallSide = Geometries.intersection(
+                Geometries.union(clusterSmaller ? clusterPolys : noisePolys), cell.geometry);
+        Geometry rest = Geometries.difference(cell.geometry, smallSide);
+        Geometry clusterArea = clusterSmaller ? smallSide : rest;
+        Geometry noiseArea = clusterSmaller ? rest : smallSide;
+        return finish(cell, x, y, group, new Geometry[] {clusterArea, noiseArea});
+    }
+
+    private List<WorkCell> byClusterMeans(WorkCell cell, double[] x, double[] y, int[] labels, int k) {
+        double[] mx = new double[k];
+        double[] my = new double[k];
+        int[] cnt = new int[k];
+        for (int i = 0; i < x.length; i++) {
+            if (labels[i] >= 0) {
+                mx[labels[i]] += x[i];
+                my[labels[i]] += y[i];
+                cnt[labels[i]]++;
+            }
+        }
+        List<Coordinate> sites = new ArrayList<>();
+        Map<Coordinate, Integer> siteIndex = new HashMap<>();
+        for (int c = 0; c < k; c++) {
+            Coordinate m = new Coordinate(mx[c] / cnt[c], my[c] / cnt[c]);
+            if (siteIndex.putIfAbsent(m, sites.size()) == null) {
+                sites.add(m);
+            }
+        }
+        if (sites.size() < 2) {
+            return null;
+        }
+        int[] group = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int s = 0; s < sites.size(); s++) {
+                double dx = x[i] - sites.get(s).x;
+                double dy = y[i] - sites.get(s).y;
+                double d = dx * dx + dy * dy;
+                if (d < best) {
+                    best = d;
+                    group[i] = s;
+                }
+            }
+        }
+        Geometry diagram = voronoi(sites, cell);
+        Geometry[] areas = new Geometry[sites.size()];
+        for (int i = 0; i < diagram.getNumGeometries(); i++) {
+            Geometry poly = diagram.getGeometryN(i);
+            Integer s = siteIndex.get((Coordinate) poly.getUserData());
+            if (s != null) {
+                areas[s] = Geometries.intersection(poly, cell.geometry);
+            }
+        }
+        for (int s = 0; s < areas.length; s++) {
+            if (areas[s] == null) {
+                areas[s] = Geometries.empty();
+            }
+        }
+        return finish(cell, x, y, group, areas);
+    }
+
+    private static Geometry voronoi(List<Coordinate> sites, WorkCell cell) {
+        Envelope clip = new Envelope(cell.geometry.getEnvelopeInternal());
+        for (Coordinate c : sites) {
+            clip.expandToInclude(c);
+        }
+        clip.expandBy(Math.max(1e-6, 0.1 * Math.max(clip.getWidth(), clip.getHeight())));
+        VoronoiDiagramBuilder b = new VoronoiDiagramBuilder();
+        b.setSites(sites);
+        b.setClipEnvelope(clip);
+        return b.getDiagram(GeoJsonGeometry.WGS84);
+    }
+
+    /** Builds the new cells from point groups and their areas; null when a group is empty or has no area. */
+    private List<WorkCell> finish(WorkCell cell, double[] x, double[] y, int[] group, Geometry[] areas) {
+        int k = areas.length;
+        List<List<Integer>> members = new ArrayList<>();
+        for (int g = 0; g < k; g++) {
+            members.add(new ArrayList<>());
+        }
+        for (int i = 0; i < group.length; i++) {
+            members.get(group[i]).add(i);
+        }
+        for (int g = 0; g < k; g++) {
+            if (members.get(g).isEmpty() || areas[g].isEmpty()) {
+                return null;
+            }
+        }
+        reassignFragments(areas, members, x, y);
+        List<WorkCell> out = new ArrayList<>();
+        for (int g = 0; g < k; g++) {
+            int[] pts = members.get(g).stream().mapToInt(i -> cell.points[i]).toArray();
+            out.add(new WorkCell(cell.id + "-" + (g + 1), cell.name, cell.admin1, cell.country, areas[g], pts));
+        }
+        return out;
+    }
+
+    private record Fragment(Geometry piece, int from) {
+    }
+
+    /** Moves point-free polygon pieces to the sibling with the longest shared boundary (nearest if none touches). */
+    private static void reassignFragments(Geometry[] areas, List<List<Integer>> members, double[] x, double[] y) {
+        int k = areas.length;
+        List<Fragment> moves = new ArrayList<>();
+        for (int g = 0; g < k; g++) {
+            List<Polygon> parts = Geometries.polygons(areas[g]);
+            if (parts.size() < 2) {
+                continue;
+            }
+            List<Geometry> keep = new ArrayList<>();
+            List<Geometry> fragments = new ArrayList<>();
+            for (Polygon p : parts) {
+                PreparedGeometry pp = PreparedGeometryFactory.prepare(p);
+                boolean holdsPoint = false;
+                for (int i : members.get(g)) {
+                    Point pt = GeoJsonGeometry.WGS84.createPoint(new Coordinate(x[i], y[i]));
+                    if (pp.covers(pt)) {
+                        holdsPoint = true;
+                        break;
+                    }
+                }
+                (holdsPoint ? keep : fragments).add(p);
+            }
+            if (keep.isEmpty()) {
+                continue; // its points all lie off its polygons (outside the boundaries): leave the area alone
+            }
+            areas[g] = Geometries.union(keep);
+            for (Geometry f : fragments) {
+                moves.add(new Fragment(f, g));
+            }
+        }
+        for (Fragment move : moves) {
+            Geometry fragment = move.piece();
+            int from = move.from();
+            int best = -1;
+            double bestShared = 0;
+            double bestDist = Double.POSITIVE_INFINITY;
+            Geometry grown = fragment.buffer(1e-7);
+            for (int g = 0; g < k; g++) {
+                if (g == from) {
+                    continue;
+                }
+                double shared = Geometries.intersection(grown, areas[g]).getArea();
+                double dist = shared > 0 ? 0 : fragment.distance(areas[g]);
+                if (shared > bestShared || (bestShared == 0 && shared == 0 && dist < bestDist)) {
+                    best = g;
+                    bestShared = shared;
+                    bestDist = dist;
+                }
+            }
+            if (best < 0) {
+                best = from;
+            }
+            areas[best] = Geometries.union(areas[best], fragment);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package org.geopigeon.engine.geocell.build;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.geocell.Geocell;
+import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.io.GeoJsonGeometry;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Point;
+
+/**
+ * PIGEON's semantic geocells: admin units holding training points, fused below MIN points within
+ * a country and split above MAX points with OPTICS + Voronoi.
+ *
+ * <ol>
+ *   <li>Every point goes to the finest boundary unit covering it, else the nearest one.</li>
+ *   <li>One cell per unit with a point; a unit without points joins the nearest cell of its
+ *       country, so cells cover the country's land (countries without points get no cell).</li>
+ *   <li>{@link CellFuser}: cells below MIN merge with neighbours, never across countries.</li>
+ *   <li>{@link CellSplitter}: cells above MAX split until nothing splits.</li>
+ *   <li>Cells ordered by country then id (the class index order); centroid = mean of the points.</li>
+ * </ol>
+ * Deterministic: the same input and seed give the same cells.
+ */
+public final class GeocellBuilder {
+
+    private final BuildOptions options;
+
+    public GeocellBuilder(BuildOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * @param points training points
+     * @param layers boundary layers ordered coarsest first: countries, admin-1, admin-2 (one to
+     *               three). The last layer gives the units; a layer list of one or two is read as
+     *               ending at admin-1, of three as ending at admin-2. Units lacking a country code
+     *               (or an admin-1 name, at admin-2) get it from the coarser layer under them.
+     */
+    public BuildResult build(PointSet points, List<BoundaryLayer> layers) {
+        long start = System.nanoTime();
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("at least one boundary layer is needed");
+        }
+        List<TrainingPoint> pts = points.points();
+        if (pts.isEmpty()) {
+            throw new IllegalArgumentException("no training points in " + points.source());
+        }
+        int n = pts.size();
+        double[] lons = new double[n];
+        double[] lats = new double[n];
+        for (int i = 0; i < n; i++) {
+            lons[i] = pts.get(i).lon();
+            lats[i] = pts.get(i).lat();
+        }
+        List<AdminUnit> units = resolveUnits(layers);
+        PolygonIndex unitIndex = new PolygonIndex(units.stream().map(AdminUnit::geometry).toList());
+
+        // 1. assign points
+        int[] unitOf = new int[n];
+        int outside = 0;
+        for (int i = 0; i < n; i++) {
+            Point p = GeoJsonGeometry.WGS84.createPoint(new Coordinate(lons[i], lats[i]));
+            int u = unitIndex.covering(p);
+            if (u < 0) {
+                u = unitIndex.nearest(p);
+                outside++;
+            }
+            unitOf[i] = u;
+            if ((i + 1) % 20000 == 0) {
+                options.progress().accept("assign: " + (i + 1) + "/" + n + " points");
+            }
+        }
+        options.progress().accept("assign: " + n + " points to " + units.size() + " units (" + outside
+                + " outside every boundary, given to the nearest unit)");
+
+        // 2. one cell per unit with points; empty units join the nearest cell of their country
+        Map<Integer, List<Integer>> byUnit = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            byUnit.computeIfAbsent(unitOf[i], k -> new ArrayList<>()).add(i);
+        }
+        Map<String, List<Integer>> cellUnitsByCountry = new TreeMap<>();
+        for (int u : byUnit.keySet()) {
+            cellUnitsByCountry.computeIfAbsent(units.get(u).country(), k -> new ArrayList<>()).add(u);
+        }
+        Map<Integer, List<Geometry>> cellParts = new LinkedHashMap<>();
+        for (int u : byUnit.keySet()) {
+            cellParts.computeIfAbsent(u, k -> new ArrayList<>()).add(units.get(u).geometry());
+        }
+        Map<String, PolygonIndex> countryIndex = new TreeMap<>();
+        int dropped = 0;
+        for (int u = 0; u < units.size(); u++) {
+            if (byUnit.containsKey(u)) {
+                continue;
+            }
+            AdminUnit unit = units.get(u);
+            List<Integer> candidates = cellUnitsByCountry.get(unit.country());
+            if (candidates == null) {
+                dropped++;
+                continue;
+            }
+            PolygonIndex idx = countryIndex.computeIfAbsent(unit.country(),
+                    c -> new PolygonIndex(candidates.stream().map(k -> units.get(k).geometry()).toList()));
+            int target = candidates.get(idx.nearest(unit.geometry()));
+            cellParts.get(target).add(unit.geometry());
+        }
+        Map<String, List<WorkCell>> cellsByCountry = new TreeMap<>();
+        for (Map.Entry<Integer, List<Integer>> e : byUnit.entrySet()) {
+            AdminUnit unit = units.get(e.getKey());
+            WorkCell c = new WorkCell(unit.id(), unit.name(), unit.admin1(), unit.country(),
+                    Geometries.union(cellParts.get(e.getKey())), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+            cellsByCountry.computeIfAbsent(unit.country(), k -> new ArrayList<>()).add(c);
+        }
+        options.progress().accept("cells: " + byUnit.size() + " units with points in " + cellsByCountry.size()
+                + " countries; " + (units.size() - byUnit.size() - dropped) + " empty units attached, " + dropped
+                + " dropped (country without points)");
+
+        // 3. fuse
+        CellFuser fuser = new CellFuser(options.minPoints(), new Random(options.seed()));
+        int merges = 0;
+        for (List<WorkCell> countryCells : cellsByCountry.values()) {
+            countryCells.sort(Comparator.comparing(c -> c.id));
+            merges += fuser.fuse(countryCells);
+        }
+        List<WorkCell> cells = new ArrayList<>();
+        cellsByCountry.values().forEach(cells::addAll);
+        options.progress().accept("fuse: " + merges + " merges -> " + cells.size() + " cells");
+
+        // 4. split
+        CellSplitter splitter = new CellSplitter(options.minPoints(), lons, lats);
+        Deque<WorkCell> queue = new ArrayDeque<>();
+        List<WorkCell> done = new ArrayList<>();
+        for (WorkCell c : cells) {
+            (c.count() > options.maxPoints() ? queue : done).add(c);
+        }
+        List<String> aboveMax = new ArrayList<>();
+        int splits = 0;
+        long lastReport = System.nanoTime();
+        while (!queue.isEmpty()) {
+            WorkCell c = queue.removeFirst();
+            List<WorkCell> parts = splitter.split(c);
+            if (parts == null) {
+                aboveMax.add(c.id);
+                done.add(c);
+            } else {
+                splits++;
+                for (WorkCell p : parts) {
+                    (p.count() > options.maxPoints() ? queue : done).add(p);
+                }
+            }
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                lastReport = System.nanoTime();
+                options.progress().accept("split: " + splits + " splits, " + queue.size() + " cells still above "
+                        + options.maxPoints() + " points");
+            }
+        }
+        options.progress().accept("split: " + splits + " splits -> " + done.size() + " cells ("
+                + aboveMax.size() + " left above " + options.maxPoints() + " points)");
+
+        GeocellSet set = toGeocells(done, pts);
+        List<String> repaired = new ArrayList<>();
+        int skippedBoundaries = 0;
+        for (BoundaryLayer l : layers) {
+            l.repairedNames().forEach(name -> repaired.add(l.source() + ": " + name));
+            skippedBoundaries += l.skippedCount();
+        }
+        BuildReport report = new BuildReport(n, points.skipped(), outside, repaired, skippedBoundaries, byUnit.size(),
+                dropped, cellsByCountry.size(), merges, splits, aboveMax, points.notes(),
+                (System.nanoTime() - start) / 1e9);
+        return new BuildResult(set, report);
+    }
+
+    private static List<AdminUnit> resolveUnits(List<BoundaryLayer> layers) {
+        List<AdminUnit> finest = layers.get(layers.size() - 1).units();
+        boolean admin2 = layers.size() >= 3;
+        PolygonIndex countries = layers.size() >= 2 ? index(layers.get(0)) : null;
+        PolygonIndex admin1s = admin2 ? index(layers.get(layers.size() - 2)) : null;
+        List<AdminUnit> out = new ArrayList<>(finest.size());
+        for (AdminUnit u : finest) {
+            String country = u.country();
+            String admin1 = admin2 ? u.admin1() : u.name();
+            if (country.isEmpty() || (admin2 && admin1.isEmpty())) {
+                Point inside = u.geometry().getInteriorPoint();
+                if (country.isEmpty() && countries != null) {
+                    country = layers.get(0).units().get(countries.locate(inside)).country();
+                }
+                if (admin2 && admin1.isEmpty()) {
+                    AdminUnit a1 = layers.get(layers.size() - 2).units().get(admin1s.locate(inside));
+                    admin1 = a1.name();
+                    if (country.isEmpty()) {
+                        country = a1.country();
+                    }
+                }
+            }
+            out.add(u.withCountryAndAdmin1(country.isEmpty() ? "unknown" : country, admin1));
+        }
+        return out;
+    }
+
+    private static PolygonIndex index(BoundaryLayer layer) {
+        return new PolygonIndex(layer.units().stream().map(AdminUnit::geometry).toList());
+    }
+
+    private static GeocellSet toGeocells(List<WorkCell> cells, List<TrainingPoint> pts) {
+        List<WorkCell> sorted = new ArrayList<>(cells);
+        sorted.sort(Comparator.comparing((WorkCell c) -> c.country).thenComparing(c -> c.id));
+        Set<String> used = new HashSet<>();
+        List<Geocell> out = new ArrayList<>(sorted.size());
+        for (WorkCell c : sorted) {
+            String id = c.id;
+            for (int k = 2; !used.add(id); k++) {
+                id = c.id + "#" + k;
+            }
+            double sw = 0;
+            double slat = 0;
+            double slon = 0;
+            for (int i : c.points) {
+                TrainingPoint p = pts.get(i);
+                sw += p.weight();
+                slat += p.weight() * p.lat();
+                slon += p.weight() * p.lon();
+            }
+            LatLon centroid = new LatLon(clamp(slat / sw, 90), clamp(slon / sw, 180));
+            out.add(new Geocell(out.size(), id, c.name, c.admin1, c.country, c.count(), centroid,
+                    Geometries.validMultiPolygon(c.geometry)));
+        }
+        return new GeocellSet("geocells", out);
+    }
+
+    private static double clamp(double v, double limit) {
+        return Math.max(-limit, Math.min(limit, v)); // rounding of a mean of in-range values
+    }
+}

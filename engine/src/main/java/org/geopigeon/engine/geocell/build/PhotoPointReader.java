@@ -1,0 +1,74 @@
+package org.geopigeon.engine.geocell.build;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.engine.image.ImageRejectedException;
+
+/**
+ * Training points from a folder of geotagged photos (EXIF GPS via {@link ImageDecoder}), searched
+ * recursively in file-name order. Photos without GPS and files that are not readable images are
+ * skipped and counted; a folder without a single geotagged photo is an error.
+ */
+public final class PhotoPointReader {
+
+    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic");
+
+    private PhotoPointReader() {
+    }
+
+    public static PointSet read(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IOException("photo folder not found: " + folder);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(folder)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    .sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IOException("photo folder " + folder + " holds no image files (" + String.join(", ", EXTENSIONS) + ")");
+        }
+        ImageDecoder decoder = new ImageDecoder();
+        List<TrainingPoint> points = new ArrayList<>();
+        List<String> noGps = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                DecodedImage img = decoder.decode(f);
+                LatLon gps = img.exifGps();
+                if (gps == null) {
+                    noGps.add(f.getFileName().toString());
+                } else {
+                    points.add(new TrainingPoint(gps.lat(), gps.lon(), 1));
+                }
+            } catch (ImageRejectedException | IllegalArgumentException e) {
+                unreadable.add(f.getFileName() + " (" + e.getMessage() + ")");
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!noGps.isEmpty()) {
+            notes.add(noGps.size() + " of " + files.size() + " photos have no EXIF GPS and were skipped, e.g. " + examples(noGps));
+        }
+        if (!unreadable.isEmpty()) {
+            notes.add(unreadable.size() + " of " + files.size() + " files are not readable images, e.g. " + examples(unreadable));
+        }
+        if (points.isEmpty()) {
+            throw new IOException("photo folder " + folder + ": none of its " + files.size()
+                    + " images has EXIF GPS coordinates; " + String.join("; ", notes));
+        }
+        return new PointSet(folder.toString(), points, noGps.size() + unreadable.size(), notes);
+    }
+
+    private static String examples(List<String> items) {
+        return String.join(", ", items.subList(0, Math.min(3, items.size()))) + (items.size() > 3 ? ", ..." : "");
+    }
+}

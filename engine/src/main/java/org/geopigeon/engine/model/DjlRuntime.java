@@ -1,0 +1,45 @@
+package org.geopigeon.engine.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/**
+ * DJL settings that must be in place before the PyTorch engine starts. DJL reads them from
+ * system properties, so this is the one place that sets process-wide properties, and only
+ * those the user has not set.
+ */
+final class DjlRuntime {
+
+    /** User knob: intra-op threads for libtorch (DJL's own property wins when both are set). */
+    static final String THREADS = "geopigeon.threads";
+    /** User knob: "cpu" forces the CPU even when a GPU is visible. */
+    static final String DEVICE = "geopigeon.device";
+
+    private DjlRuntime() {
+    }
+
+    static synchronized void configure() {
+        // Inference must never trigger a download (air-gapped GIS servers); natives come from the jar.
+        setIfAbsent("ai.djl.offline", "true");
+        String threads = System.getProperty(THREADS);
+        if (threads != null && !threads.isBlank()) {
+            setIfAbsent("ai.djl.pytorch.num_threads", threads.trim());
+        }
+        // One request = one forward pass: inter-op parallelism only competes with intra-op threads.
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    static Device device(Engine engine) {
+        String forced = System.getProperty(DEVICE, "");
+        if (forced.equalsIgnoreCase("cpu") || engine.getGpuCount() == 0) {
+            return Device.cpu();
+        }
+        return Device.gpu();
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package org.geopigeon.engine.predict;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import org.geopigeon.engine.bundle.BundleManifest;
+import org.geopigeon.engine.bundle.ModelBundle;
+import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.model.Backbone;
+import org.geopigeon.engine.model.GeocellHead;
+import org.geopigeon.engine.preprocess.ClipPreprocessor;
+import org.geopigeon.engine.preprocess.PreprocessConfig;
+import org.geopigeon.engine.refine.RefinementIndex;
+import org.geopigeon.engine.refine.RefinementResult;
+import org.geopigeon.engine.refine.RetrievalRefiner;
+
+/**
+ * The geolocation pipeline: preprocess -> backbone -> geocell head -> retrieval refinement.
+ *
+ * <p>One instance serves concurrent requests: it holds only immutable state, and the backbone is
+ * thread-safe by contract. A panorama is four views 90 degrees apart whose embeddings are averaged
+ * (PIGEON); every other request is one image.
+ */
+public final class Geolocator {
+
+    /** Views of a panorama (PIGEON: four images 90 degrees apart). */
+    public static final int PANORAMA_VIEWS = 4;
+
+    private final BundleManifest manifest;
+    private final Backbone backbone;
+    private final GeocellHead head;
+    private final GeocellSet cells;
+    private final ClipPreprocessor preprocessor;
+    private final RetrievalRefiner refiner;
+
+    /** Uses everything the bundle holds; the bundle stays owned (and closed) by the caller. */
+    public Geolocator(ModelBundle bundle) {
+        this(bundle.manifest(), bundle.backbone(), bundle.head(), bundle.geocells(), bundle.refinement().orElse(null));
+    }
+
+    /**
+     * @param refinementOrNull retrieval index, or null for classification only
+     */
+    public Geolocator(BundleManifest manifest, Backbone backbone, GeocellHead head, GeocellSet cells,
+                      RefinementIndex refinementOrNull) {
+        this.manifest = Objects.requireNonNull(manifest, "manifest");
+        this.backbone = Objects.requireNonNull(backbone, "backbone");
+        this.head = Objects.requireNonNull(head, "head");
+        this.cells = Objects.requireNonNull(cells, "cells");
+        BundleManifest.Defaults d = Objects.requireNonNull(manifest.defaults(), "manifest defaults");
+        if (d.batchSize() < 1 || d.topK() < 1 || d.refineTopK() < 1) {
+            throw new IllegalArgumentException("manifest defaults need batchSize, topK and refineTopK >= 1: " + d);
+        }
+        if (backbone.embeddingDim() != head.dim()) {
+            throw new IllegalArgumentException("backbone embeds to D = " + backbone.embeddingDim()
+                    + " but the head expects D = " + head.dim());
+        }
+        if (head.numCells() != cells.size()) {
+            throw new IllegalArgumentException("head has " + head.numCells() + " classes but there are "
+                    + cells.size() + " geocells");
+        }
+        this.preprocessor = new ClipPreprocessor(preprocessConfig(manifest.backbone(), backbone.inputSize()));
+        this.refiner = refinementOrNull == null ? null
+                : new RetrievalRefiner(refinementOrNull, cells, d.temperature(), d.fallbackKm());
+    }
+
+    private static PreprocessConfig preprocessConfig(BundleManifest.Backbone b, int inputSize) {
+        if (b == null || b.mean() == null || b.std() == null) {
+            return PreprocessConfig.clipDefaults(inputSize);
+        }
+        return new PreprocessConfig(inputSize, toFloats(b.mean(), "mean"), toFloats(b.std(), "std"));
+    }
+
+    private static float[] toFloats(List<Double> values, String name) {
+        if (values.size() != 3) {
+            throw new IllegalArgumentException("manifest backbone." + name + " needs 3 values (R, G, B), got " + values);
+        }
+        float[] out = new float[3];
+        for (int i = 0; i < 3; i++) {
+            out[i] = values.get(i).floatValue();
+        }
+        return out;
+    }
+
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    public GeocellSet geocells() {
+        return cells;
+    }
+
+    /** True when the bundle has a retrieval index, so refinement can run. */
+    public boolean canRefine() {
+        return refiner != null;
+    }
+
+    /** One image with the bundle's defaults. */
+    public Prediction locate(BufferedImage image) {
+        return locate(List.of(image), LocateOptions.defaults(), StageListener.NONE);
+    }
+
+    /**
+     * Locates one image, or one panorama of exactly four views.
+     *
+     * @throws IllegalArgumentException for any other number of views
+     * @throws CancellationException    when the listener cancels between stages
+     */
+    public Prediction locate(List<BufferedImage> views, LocateOptions options, StageListener listener) {
+        return locateBatch(List.of(views), options, listener).get(0);
+    }
+
+    /**
+     * Locates several requests, running their views through the backbone together in batches of the
+     * manifest's {@code batchSize} (faster than one call per image). Preprocessing and backbone time
+     * is shared out between requests in proportion to their view count.
+     */
+    public List<Prediction> locateBatch(List<List<BufferedImage>> requests, LocateOptions options, StageListener listener) {
+        Objects.requireNonNull(requests, "requests");
+        LocateOptions opts = options == null ? LocateOptions.defaults() : options;
+        StageListener l = listener == null ? StageListener.NONE : listener;
+        List<BufferedImage> views = new ArrayList<>();
+        int[] firstView = new int[requests.size() + 1];
+        for (int r = 0; r < requests.size(); r++) {
+            List<BufferedImage> v = requests.get(r);
+            if (v == null || (v.size() != 1 && v.size() != PANORAMA_VIEWS)) {
+                int n = v == null ? 0 : v.size();
+                throw new IllegalArgumentException(n > 1
+                        ? "a panorama needs exactly " + PANORAMA_VIEWS + " views, got " + n
+                        : "a request needs one image (or " + PANORAMA_VIEWS + " panorama views), got " + n);
+            }
+            for (BufferedImage img : v) {
+                views.add(Objects.requireNonNull(img, "image of request " + r));
+            }
+            firstView[r + 1] = views.size();
+        }
+        if (views.isEmpty()) {
+            return List.of();
+        }
+
+        // Preprocess and embed chunk by chunk so memory stays at one batch of pixels.
+        int batch = manifest.defaults().batchSize();
+        int s = backbone.inputSize();
+        int pixels = 3 * s * s;
+        float[][] embeddings = new float[views.size()][];
+        long preprocessNs = 0;
+        long backboneNs = 0;
+        for (int start = 0; start < views.size(); start += batch) {
+            int n = Math.min(batch, views.size() - start);
+            checkCancelled(l, Stage.PREPROCESS);
+            l.onStage(Stage.PREPROCESS, 0.8f * start / views.size());
+            long t0 = System.nanoTime();
+            float[] nchw = new float[n * pixels];
+            for (int i = 0; i < n; i++) {
+                preprocessor.toChw(views.get(start + i), nchw, i * pixels);
+            }
+            long t1 = System.nanoTime();
+            checkCancelled(l, Stage.BACKBONE);
+            l.onStage(Stage.BACKBONE, 0.8f * start / views.size() + 0.1f * n / views.size());
+            float[][] out = backbone.embed(nchw, n);
+            long t2 = System.nanoTime();
+            if (out.length != n) {
+                throw new IllegalStateException("backbone returned " + out.length + " embeddings for " + n + " images");
+            }
+            System.arraycopy(out, 0, embeddings, start, n);
+            preprocessNs += t1 - t0;
+            backboneNs += t2 - t1;
+        }
+
+        checkCancelled(l, Stage.HEAD);
+        List<Prediction> result = new ArrayList<>(requests.size());
+        for (int r = 0; r < requests.size(); r++) {
+            double share = (double) (firstView[r + 1] - firstView[r]) / views.size();
+            float[] e = meanEmbedding(embeddings, firstView[r], firstView[r + 1]);
+            result.add(classifyAndRefine(e, opts, l, preprocessNs * share / 1e6, backboneNs * share / 1e6));
+        }
+        l.onStage(Stage.DONE, 1f);
+        return result;
+    }
+
+    private Prediction classifyAndRefine(float[] embedding, LocateOptions opts, StageListener l,
+                                         double preprocessMs, double backboneMs) {
+        checkCancelled(l, Stage.HEAD);
+        l.onStage(Stage.HEAD, 0.85f);
+        long t0 = System.nanoTime();
+        double[] p = GeocellHead.softmax(head.logits(embedding));
+        int topK = Math.min(opts.topK() != null ? opts.topK() : manifest.defaults().topK(), p.length);
+        int refineK = Math.min(manifest.defaults().refineTopK(), p.length);
+        int[] order = TopK.indices(p, Math.max(topK, refineK));
+        List<CellProbability> top = new ArrayList<>(topK);
+        for (int i = 0; i < topK; i++) {
+            top.add(new CellProbability(i + 1, cells.get(order[i]), p[order[i]]));
+        }
+        double confidence = confidence(p);
+        long t1 = System.nanoTime();
+
+        var topCentroid = cells.get(order[0]).centroid();
+        var location = topCentroid;
+        boolean refined = false;
+        long t2 = t1;
+        boolean wantRefine = opts.refine() == null || opts.refine();
+        if (wantRefine && refiner != null) {
+            checkCancelled(l, Stage.REFINE);
+            l.onStage(Stage.REFINE, 0.95f);
+            int[] candidates = java.util.Arrays.copyOf(order, refineK);
+            double[] probs = new double[refineK];
+            for (int i = 0; i < refineK; i++) {
+                probs[i] = p[candidates[i]];
+            }
+            RefinementResult rr = refiner.refine(embedding, candidates, probs);
+            location = rr.point();
+            refined = rr.refined();
+            t2 = System.nanoTime();
+        }
+        StageTimings timings = new StageTimings(0, preprocessMs, backboneMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+        return new Prediction(location, refined, confidence, top, topCentroid, null, timings, manifest.name());
+    }
+
+    /** 1 - H(p) / ln(C), clipped to [0, 1]; 1 for a single cell. */
+    static double confidence(double[] p) {
+        if (p.length <= 1) {
+            return 1.0;
+        }
+        double h = 0;
+        for (double v : p) {
+            if (v > 0) {
+                h -= v * Math.log(v);
+            }
+        }
+        double c = 1 - h / Math.log(p.length);
+        return Math.max(0, Math.min(1, c));
+    }
+
+    private static float[] meanEmbedding(float[][] embeddings, int from, int to) {
+        if (to - from == 1) {
+            return embeddings[from];
+        }
+        int d = embeddings[from].length;
+        double[] sum = new double[d];
+        for (int v = from; v < to; v++) {
+            for (int i = 0; i < d; i++) {
+                sum[i] += embeddings[v][i];
+            }
+        }
+        float[] mean = new float[d];
+        for (int i = 0; i < d; i++) {
+            mean[i] = (float) (sum[i] / (to - from));
+        }
+        return mean;
+    }
+
+    private static void checkCancelled(StageListener l, Stage next) {
+        if (l.isCancelled()) {
+            throw new CancellationException("geolocation cancelled before stage " + next);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.geopigeon.engine.train;
+
+import java.util.List;
+import java.util.Objects;
+import org.geopigeon.engine.geo.Haversine;
+import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.geocell.Geocell;
+import org.geopigeon.engine.geocell.GeocellSet;
+
+/**
+ * Haversine label smoothing (PIGEON, Haas et al. CVPR 2024, Sec. 3.3): the target of a photo is not
+ * one-hot on its geocell but decays with the great-circle distance from the photo to every cell
+ * centroid, so a prediction one cell off costs less than one a continent off.
+ *
+ * <ul>
+ *   <li>{@link SmoothingMode#MIN} (default, PIGEON's code): y_i = exp(-(d_i - min_j d_j) / tau);</li>
+ *   <li>{@link SmoothingMode#TRUE} (paper's equation): y_i = exp(-(d_i - d_true) / tau), which exceeds 1
+ *       for cells whose centroid is nearer than the true cell's;</li>
+ *   <li>{@link SmoothingMode#ONE_HOT}: 1 on the true cell, 0 elsewhere.</li>
+ * </ul>
+ * NaN targets (impossible with valid coordinates, but PIGEON's code guards against them) become 0.
+ *
+ * <p>Normalisation: off by default, as in PIGEON's code. Cross-entropy -sum y_i log p_i with
+ * unnormalised targets is still minimised at p = y / sum(y); the sum only weights each example
+ * (photos in dense regions, with several near centroids, weigh a little more). {@code normalise=true}
+ * divides by the sum so every example has weight 1.
+ *
+ * <p>Immutable and thread-safe. Distances use {@link Haversine} (R = 6371.0088 km).
+ */
+public final class HaversineLabelSmoother {
+
+    /** PIGEOTTO's tau; PIGEON used 75 km. */
+    public static final double DEFAULT_TAU_KM = 65.0;
+
+    private final double tauKm;
+    private final SmoothingMode mode;
+    private final boolean normalise;
+    private final double[] latRad;
+    private final double[] lonRad;
+    private final double[] cosLat;
+
+    public HaversineLabelSmoother(List<LatLon> centroids, double tauKm, SmoothingMode mode, boolean normalise) {
+        Objects.requireNonNull(mode, "mode");
+        if (centroids.isEmpty()) {
+            throw new IllegalArgumentException("label smoothing needs at least one cell centroid");
+        }
+        if (!(tauKm > 0) || Double.isInfinite(tauKm)) {
+            throw new IllegalArgumentException("tau must be a finite number of km > 0, got " + tauKm);
+        }
+        this.tauKm = tauKm;
+        this.mode = mode;
+        this.normalise = normalise;
+        int c = centroids.size();
+        latRad = new double[c];
+        lonRad = new double[c];
+        cosLat = new double[c];
+        for (int i = 0; i < c; i++) {
+            latRad[i] = Math.toRadians(centroids.get(i).lat());
+            lonRad[i] = Math.toRadians(centroids.get(i).lon());
+            cosLat[i] = Math.cos(latRad[i]);
+        }
+    }
+
+    public static HaversineLabelSmoother of(GeocellSet cells, double tauKm, SmoothingMode mode, boolean normalise) {
+        return new HaversineLabelSmoother(cells.cells().stream().map(Geocell::centroid).toList(), tauKm, mode, normalise);
+    }
+
+    public int cells() {
+        return latRad.length;
+    }
+
+    public double tauKm() {
+        return tauKm;
+    }
+
+    public SmoothingMode mode() {
+        return mode;
+    }
+
+    public boolean normalise() {
+        return normalise;
+    }
+
+    /** Targets of one photo as a new array of length {@link #cells()}. */
+    public float[] targets(LatLon photo, int trueCell) {
+        float[] out = new float[cells()];
+        targets(photo.lat(), photo.lon(), trueCell, out, 0);
+        return out;
+    }
+
+    /**
+     * Writes the targets of one photo into {@code out[offset .. offset + cells())}.
+     *
+     * @param trueCell class index of the cell containing the photo (used by TRUE and ONE_HOT; MIN ignores it)
+     */
+    public void targets(double lat, double lon, int trueCell, float[] out, int offset) {
+        int c = cells();
+        if (mode != SmoothingMode.MIN && (trueCell < 0 || trueCell >= c)) {
+            throw new IllegalArgumentException("true cell " + trueCell + " is outside 0.." + (c - 1));
+        }
+        if (mode == SmoothingMode.ONE_HOT) {
+            java.util.Arrays.fill(out, offset, offset + c, 0f);
+            out[offset + trueCell] = 1f;
+            return;
+        }
+        double p = Math.toRadians(lat);
+        double l = Math.toRadians(lon);
+        double cp = Math.cos(p);
+        double[] d = new double[c];
+        double min = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < c; i++) {
+            double s = Math.sin((latRad[i] - p) / 2);
+            double t = Math.sin((lonRad[i] - l) / 2);
+            double h = s * s + cp * cosLat[i] * t * t;
+            d[i] = 2 * Math.asin(Math.min(1.0, Math.sqrt(h))) * Haversine.EARTH_RADIUS_KM;
+            min = Math.min(min, d[i]);
+        }
+        double ref = mode == SmoothingMode.MIN ? min : d[trueCell];
+        double sum = 0;
+        for (int i = 0; i < c; i++) {
+            double y = Math.exp(-(d[i] - ref) / tauKm);
+            if (Double.isNaN(y)) {
+                y = 0;
+            }
+            d[i] = y;
+            sum += y;
+        }
+        double scale = normalise && sum > 0 ? 1 / sum : 1;
+        for (int i = 0; i < c; i++) {
+            out[offset + i] = (float) (d[i] * scale);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package org.geopigeon.engine.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.geopigeon.engine.geocell.GeocellGeoJson;
+import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.model.GeocellHead;
+import org.geopigeon.engine.refine.RefinementIndex;
+
+/**
+ * Writes a trained model bundle: a copy of a base bundle (for its backbone and preprocessing
+ * settings) with new geocells, head, refinement index and an updated manifest ({@code trained=true},
+ * provenance, description). Everything is written into a hidden temporary folder next to the target
+ * and renamed into place at the end, so a failure leaves no half-written bundle. The base bundle's
+ * README is not copied (it describes the base weights, not these).
+ *
+ * <p>The manifest is edited as a JSON tree, so fields this version does not know survive.
+ */
+public final class TrainedBundleWriter {
+
+    public static final String GEOCELLS = "geocells.geojson";
+    public static final String HEAD = "head.safetensors";
+    public static final String REFINEMENT = "refinement.safetensors";
+    private static final String MANIFEST = "manifest.json";
+
+    /**
+     * @param refinement  null for a bundle without retrieval refinement
+     * @param name        model name stored with every prediction
+     * @param description one paragraph for users
+     * @param provenance  what data and settings produced the weights
+     */
+    public record Contents(GeocellSet geocells, GeocellHead head, RefinementIndex refinement, String name,
+                           String description, String provenance) {
+        public Contents {
+            Objects.requireNonNull(geocells, "geocells");
+            Objects.requireNonNull(head, "head");
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private TrainedBundleWriter() {
+    }
+
+    /** Embedding dimension the base bundle's backbone produces (manifest {@code backbone.embeddingDim}). */
+    public static int baseEmbeddingDim(Path baseBundle) throws IOException {
+        return readManifest(baseBundle).path("backbone").path("embeddingDim").asInt(-1);
+    }
+
+    public static void write(Path baseBundle, Path out, Contents c) throws IOException {
+        ObjectNode manifest = readManifest(baseBundle);
+        int dim = manifest.path("backbone").path("embeddingDim").asInt(-1);
+        if (dim != c.head().dim()) {
+            throw new IOException(baseBundle.resolve(MANIFEST) + ": base backbone embeds to D = " + dim
+                    + " but the trained head expects D = " + c.head().dim() + " (train on embeddings of this backbone)");
+        }
+        if (c.head().numCells() != c.geocells().size()) {
+            throw new IllegalArgumentException("head has " + c.head().numCells() + " classes but there are "
+                    + c.geocells().size() + " geocells");
+        }
+        if (c.refinement() != null && (c.refinement().cells() != c.geocells().size() || c.refinement().dimension() != dim)) {
+            throw new IllegalArgumentException("refinement index covers " + c.refinement().cells() + " cells of dimension "
+                    + c.refinement().dimension() + "; expected " + c.geocells().size() + " cells of dimension " + dim);
+        }
+        Path target = out.toAbsolutePath().normalize();
+        if (Files.exists(target) && !isEmptyDirectory(target)) {
+            throw new FileAlreadyExistsException(target + ": output bundle folder already exists and is not empty");
+        }
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+        try {
+            Set<String> replaced = Set.of(MANIFEST, "README.md", manifest.path("geocells").asText(""),
+                    manifest.path("head").asText(""), manifest.path("refinement").asText(""));
+            copyBase(baseBundle, tmp, replaced);
+            GeocellGeoJson.write(c.geocells(), tmp.resolve(GEOCELLS));
+            c.head().write(tmp.resolve(HEAD));
+            if (c.refinement() != null) {
+                c.refinement().write(tmp.resolve(REFINEMENT));
+            }
+            manifest.put("name", c.name());
+            manifest.put("description", c.description() == null ? "" : c.description());
+            manifest.put("trained", true);
+            manifest.put("provenance", c.provenance() == null ? "" : c.provenance());
+            manifest.put("geocells", GEOCELLS);
+            manifest.put("head", HEAD);
+            if (c.refinement() != null) {
+                manifest.put("refinement", REFINEMENT);
+            } else {
+                manifest.putNull("refinement");
+            }
+            MAPPER.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
+            if (Files.exists(target)) {
+                Files.delete(target); // an empty folder, checked above
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(tmp);
+            throw e;
+        }
+    }
+
+    private static ObjectNode readManifest(Path baseBundle) throws IOException {
+        Path m = baseBundle.resolve(MANIFEST);
+        if (!Files.isRegularFile(m)) {
+            throw new IOException(baseBundle + ": not a model bundle folder (" + MANIFEST + " missing)");
+        }
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(m.toFile());
+        } catch (IOException e) {
+            throw new IOException(m + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(n instanceof ObjectNode o)) {
+            throw new IOException(m + ": manifest is not a JSON object");
+        }
+        return o;
+    }
+
+    /** Copies the base bundle's files (hard links where the file system allows: backbones are large). */
+    private static void copyBase(Path base, Path tmp, Set<String> skip) throws IOException {
+        Path root = base.toAbsolutePath().normalize();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(root)) {
+            files = s.filter(Files::isRegularFile).toList();
+        }
+        for (Path f : files) {
+            String rel = root.relativize(f).toString().replace('\\', '/');
+            if (skip.contains(rel) || f.getFileName().toString().startsWith(".")) {
+                continue;
+            }
+            Path dest = tmp.resolve(rel);
+            Files.createDirectories(dest.getParent());
+            try {
+                Files.createLink(dest, f);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(f, dest, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path p) throws IOException {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (DirectoryNotEmptyException ignored) {
+                    // raced with another writer; leave it
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: the failure that brought us here is what the caller must see
+        }
+    }
+}

@@ -15,11 +15,13 @@
       <Name>geopigeon_geocells</Name>
       <Title>GeoPigeon geocells</Title>
       <Abstract>Outlines of the semantic geocells the model chooses between; cell names appear at scales larger than 1:5,000,000.</Abstract>
+      <!-- Outline and label share a rule: MapServer drops a layer whose SLD has a text-only rule. -->
       <FeatureTypeStyle>
         <Name>outlines</Name>
         <Rule>
           <Name>geocell</Name>
           <Title>Geocell</Title>
+          <MinScaleDenominator>5000000</MinScaleDenominator>
           <PolygonSymbolizer>
             <Stroke>
               <CssParameter name="stroke">#3f6fb5</CssParameter>
@@ -27,13 +29,16 @@
             </Stroke>
           </PolygonSymbolizer>
         </Rule>
-      </FeatureTypeStyle>
-      <FeatureTypeStyle>
-        <Name>labels</Name>
         <Rule>
-          <Name>geocell_label</Name>
-          <Title>Geocell name</Title>
+          <Name>geocell_labelled</Name>
+          <Title>Geocell (named when zoomed in)</Title>
           <MaxScaleDenominator>5000000</MaxScaleDenominator>
+          <PolygonSymbolizer>
+            <Stroke>
+              <CssParameter name="stroke">#3f6fb5</CssParameter>
+              <CssParameter name="stroke-width">1</CssParameter>
+            </Stroke>
+          </PolygonSymbolizer>
           <TextSymbolizer>
             <Label>
               <ogc:PropertyName>name</ogc:PropertyName>

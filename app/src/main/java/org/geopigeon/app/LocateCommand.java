@@ -103,6 +103,10 @@ final class LocateCommand implements Callable<Integer> {
         ProgressBar progress = files.size() > 1 ? new ProgressBar(err, files.size(), System.console() != null) : null;
         if (!json) {
             out.println(table.header());
+            out.flush();
+        }
+        if (progress != null) {
+            progress.advance(0); // show the empty bar while the first image runs
         }
         int failed = 0;
         for (int start = 0; start < files.size(); start += perRequest) {

@@ -107,9 +107,9 @@ public final class BackboneBenchmark {
                 o.graphOptimizer(), loadAverage());
         List<Throughput> rows = new ArrayList<>();
         rows.add(preprocessing(o));
-        double loadS;
-        try (TorchScriptBackbone b = timedLoad(o)) {
-            loadS = lastLoadSeconds;
+        long t0 = System.nanoTime();
+        try (TorchScriptBackbone b = TorchScriptBackbone.load(o.backbone(), o.size())) {
+            double loadS = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "DJL: loaded in %.1f s on %s, D = %d%n", loadS, b.device(), b.embeddingDim());
             rows.add(backbone(b, 1, o.warmup(), o.iters()));
             rows.add(backbone(b, 8, o.warmup8(), o.iters8()));
@@ -133,15 +133,6 @@ public final class BackboneBenchmark {
             }
         }
         System.out.println("load average after run: " + loadAverage());
-    }
-
-    private static double lastLoadSeconds;
-
-    private static TorchScriptBackbone timedLoad(Options o) throws IOException {
-        long t0 = System.nanoTime();
-        TorchScriptBackbone b = TorchScriptBackbone.load(o.backbone(), o.size());
-        lastLoadSeconds = (System.nanoTime() - t0) / 1e9;
-        return b;
     }
 
     /** Preprocessing of a 1600x1200 synthetic photo (decode excluded): resize + crop + normalise. */

@@ -61,6 +61,7 @@ public final class ImageDecoder {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException | OutOfMemoryError e) {
+            // OutOfMemoryError: files over 2 GB cannot be a byte[] even when maxBytes was set that high.
             throw new ImageRejectedException(Reason.UNREADABLE, source, "cannot be read: " + e, e);
         }
         return decode(bytes, source);

@@ -67,6 +67,11 @@ public final class Geolocator {
     }
 
     private static PreprocessConfig preprocessConfig(BundleManifest.Backbone b, int inputSize) {
+        if (b != null && b.resizeShortestEdge() != 0 && b.resizeShortestEdge() != inputSize) {
+            // ClipPreprocessor resizes the short side straight to the crop size (CLIP's setting).
+            throw new IllegalArgumentException("backbone.resizeShortestEdge " + b.resizeShortestEdge()
+                    + " differs from the input size " + inputSize + ": only resize == crop is supported");
+        }
         if (b == null || b.mean() == null || b.std() == null) {
             return PreprocessConfig.clipDefaults(inputSize);
         }
@@ -169,7 +174,6 @@ public final class Geolocator {
             backboneNs += t2 - t1;
         }
 
-        checkCancelled(l, Stage.HEAD);
         List<Prediction> result = new ArrayList<>(requests.size());
         for (int r = 0; r < requests.size(); r++) {
             double share = (double) (firstView[r + 1] - firstView[r]) / views.size();

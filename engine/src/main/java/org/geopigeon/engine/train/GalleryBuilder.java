@@ -155,7 +155,7 @@ public final class GalleryBuilder {
         }
         if (progress != null) {
             progress.accept(String.format(Locale.ROOT, "gallery: %d of %d photos embedded, %d rejected, %d without GPS",
-                    embeddings.size(), scanned, rejected, withoutGps);
+                    embeddings.size(), scanned, rejected, withoutGps));
         }
         if (embeddings.isEmpty()) {
             throw new IOException(folder + ": none of the " + scanned + " photos is usable (" + rejected + " unreadable or missing, "
@@ -172,7 +172,7 @@ public final class GalleryBuilder {
         double s = (System.nanoTime() - t0) / 1e9;
         double rate = done / Math.max(s, 1e-9);
         long eta = Math.round((total - done) / Math.max(rate, 1e-9));
-        progress.accept(String.format(Locale.ROOT, "embedded %d/%d photos, %.1f images/s, ETA %dm%02ds", done, total, rate, eta / 60, eta % 60);
+        progress.accept(String.format(Locale.ROOT, "embedded %d/%d photos, %.1f images/s, ETA %dm%02ds", done, total, rate, eta / 60, eta % 60));
     }
 
     private void say(String format, Object... args) {

@@ -175,7 +175,7 @@ public final class HeadTrainer {
             } else if (epoch - bestEpoch >= config.patience()) {
                 if (progress != null) {
                     progress.accept(String.format(Locale.ROOT, "early stop: no better validation median for %d epochs; keeping epoch %d",
-                            config.patience(), bestEpoch);
+                            config.patience(), bestEpoch));
                 }
                 break;
             }
@@ -216,11 +216,11 @@ public final class HeadTrainer {
             return;
         }
         if (Double.isNaN(s.valMedianKm())) {
-            progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  (%.1f s)", s.epoch(), config.epochs(), s.trainLoss(), s.seconds());
+            progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  (%.1f s)", s.epoch(), config.epochs(), s.trainLoss(), s.seconds()));
         } else {
             progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  val median %.1f km  acc@25 %.1f%%  acc@200 %.1f%%  acc@750 %.1f%%  (%.1f s)",
                     s.epoch(), config.epochs(), s.trainLoss(), s.valMedianKm(), 100 * s.valAcc25(), 100 * s.valAcc200(),
-                    100 * s.valAcc750(), s.seconds());
+                    100 * s.valAcc750(), s.seconds()));
         }
     }
 

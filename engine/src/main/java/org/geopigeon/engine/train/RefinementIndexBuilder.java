@@ -131,7 +131,7 @@ public final class RefinementIndexBuilder {
         if (progress != null) {
             progress.accept(String.format(Locale.ROOT, "refinement index: %d cells, %d clusters, %d of %d photos kept (%d noise dropped) in %.1f s",
                     cells, clusterCount, memberCount, gallery.size(), gallery.size() - memberCount,
-                    (System.nanoTime() - t0) / 1e9);
+                    (System.nanoTime() - t0) / 1e9));
         }
         return RefinementIndex.of(d, cellOffsets, prototypes, memberOffsets, members, latlon);
     }

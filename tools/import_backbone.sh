@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One-step import of a Hugging Face CLIP checkpoint (StreetCLIP, openai/clip-vit-large-patch14-336, ...)
+# into a GeoPigeon model bundle: writes BUNDLE/backbone.pt (TorchScript, verified against the eager
+# model) and creates or updates BUNDLE/manifest.json's backbone section.
+#
+#   tools/import_backbone.sh HF_MODEL_DIR BUNDLE_DIR
+#
+# HF_MODEL_DIR holds config.json and model.safetensors or pytorch_model.bin (preprocessor_config.json
+# is used when present). Needs Debian's python3-torch (/usr/bin/python3); no transformers package.
+set -euo pipefail
+if [ $# -ne 2 ]; then
+  echo "usage: $0 HF_MODEL_DIR BUNDLE_DIR" >&2
+  exit 2
+fi
+exec "${PYTHON:-/usr/bin/python3}" "$(dirname "$0")/export_clip_vision.py" --hf-dir "$1" --bundle "$2" --check

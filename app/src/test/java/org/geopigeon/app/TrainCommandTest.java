@@ -100,7 +100,8 @@ class TrainCommandTest {
         assertFalse(Files.exists(out.resolve("README.md")), "the base bundle's README describes other weights");
         try (ModelBundle b = ModelBundle.load(out)) {
             assertEquals(cells.size(), b.head().numCells());
-            assertEquals(240, b.refinement().orElseThrow().members());
+            int members = b.refinement().orElseThrow().members();
+            assertTrue(members > 120 && members <= 240, "OPTICS keeps clustered photos, drops noise: " + members);
         }
         try (Stream<Path> s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".trained")), "temporary folder removed");

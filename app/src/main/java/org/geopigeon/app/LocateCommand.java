@@ -58,8 +58,23 @@ final class LocateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON Lines output: one object per image or panorama")
     boolean json;
 
+    @Option(names = "--store", description = "save each prediction in PostGIS with its audit row"
+            + " (needs --purpose, and --jdbc or $GEOPIGEON_JDBC_URL)")
+    boolean store;
+
+    @Option(names = "--purpose", paramLabel = "TEXT", description = "why you need these locations; recorded in the"
+            + " audit log, one row per image (with or without --store)")
+    String purpose;
+
+    @Option(names = "--jdbc", paramLabel = "URL", description = "PostGIS JDBC URL for --store/--purpose"
+            + " (default: $GEOPIGEON_JDBC_URL)")
+    String jdbc;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "JPEG, PNG or WebP images")
     List<Path> files;
+
+    /** Set when --store/--purpose route every request through the audited service. */
+    private AuditedLocate audited;
 
     private final ImageDecoder decoder = new ImageDecoder();
 
@@ -81,6 +96,9 @@ final class LocateCommand implements Callable<Integer> {
                 err.println("WARNING: model '" + model.name()
                         + "' is untrained demo weights: predictions carry no geographic information");
                 err.flush();
+            }
+            if (store || purpose != null) {
+                audited = AuditedLocate.create(spec.commandLine(), model, jdbc, purpose, topK, store, err);
             }
             return locateAll(new Geolocator(model), options, out, err, perRequest);
         } catch (BundleException e) {
@@ -113,7 +131,7 @@ final class LocateCommand implements Callable<Integer> {
             List<Path> group = files.subList(start, start + perRequest);
             List<String> names = group.stream().map(Path::toString).toList();
             try {
-                Prediction p = locateOne(geolocator, group, options);
+                Prediction p = audited != null ? audited.locate(group) : locateOne(geolocator, group, options);
                 if (progress != null) {
                     progress.clearLine();
                 }

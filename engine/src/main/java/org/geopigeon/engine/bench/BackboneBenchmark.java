@@ -25,7 +25,7 @@ import org.geopigeon.engine.preprocess.PreprocessConfig;
  * <pre>
  * java -cp ... org.geopigeon.engine.bench.BackboneBenchmark --backbone /tmp/geopigeon-bench/vitl14_336.pt
  *      [--python /usr/bin/python3] [--iters 5] [--warmup 3] [--iters8 2] [--warmup8 1] [--threads N]
- *      [--size 336] [--graph-optimizer true|false] [--no-python]
+ *      [--size 336] [--graph-optimizer true|false] [--no-python] [--python-first]
  * </pre>
  * tools/benchmark.sh builds the ViT-L/14@336 file and runs this in one command.
  */
@@ -36,7 +36,7 @@ public final class BackboneBenchmark {
     }
 
     record Options(Path backbone, String python, Path pythonScript, int size, int threads, int warmup, int iters,
-                   int warmup8, int iters8, boolean graphOptimizer, int preprocessIters) {
+                   int warmup8, int iters8, boolean graphOptimizer, int preprocessIters, boolean pythonFirst) {
 
         static Options parse(String[] args) {
             Path backbone = null;
@@ -50,6 +50,7 @@ public final class BackboneBenchmark {
             int iters8 = 2;
             boolean graph = true;
             int pre = 30;
+            boolean pythonFirst = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -65,6 +66,7 @@ public final class BackboneBenchmark {
                     case "--iters8" -> iters8 = Integer.parseInt(value(args, ++i, a));
                     case "--graph-optimizer" -> graph = Boolean.parseBoolean(value(args, ++i, a));
                     case "--preprocess-iters" -> pre = Integer.parseInt(value(args, ++i, a));
+                    case "--python-first" -> pythonFirst = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -74,7 +76,7 @@ public final class BackboneBenchmark {
             if (script == null) {
                 script = findUp(Path.of("tools", "bench_python_backbone.py"));
             }
-            return new Options(backbone, python, script, size, threads, warmup, iters, warmup8, iters8, graph, pre);
+            return new Options(backbone, python, script, size, threads, warmup, iters, warmup8, iters8, graph, pre, pythonFirst);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -107,6 +109,8 @@ public final class BackboneBenchmark {
                 o.graphOptimizer(), loadAverage());
         List<Throughput> rows = new ArrayList<>();
         rows.add(preprocessing(o));
+        // On a shared machine the load changes over time: run the order both ways and compare.
+        List<Throughput> python = o.python() != null && o.pythonFirst() ? python(o) : List.of();
         long t0 = System.nanoTime();
         try (TorchScriptBackbone b = TorchScriptBackbone.load(o.backbone(), o.size())) {
             double loadS = (System.nanoTime() - t0) / 1e9;
@@ -114,7 +118,9 @@ public final class BackboneBenchmark {
             rows.add(backbone(b, 1, o.warmup(), o.iters()));
             rows.add(backbone(b, 8, o.warmup8(), o.iters8()));
         }
-        List<Throughput> python = o.python() == null ? List.of() : python(o);
+        if (o.python() != null && !o.pythonFirst()) {
+            python = python(o);
+        }
         rows.addAll(python);
 
         System.out.println();

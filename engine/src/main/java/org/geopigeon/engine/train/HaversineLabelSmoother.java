@@ -18,7 +18,9 @@ import org.geopigeon.engine.geocell.GeocellSet;
  *       for cells whose centroid is nearer than the true cell's;</li>
  *   <li>{@link SmoothingMode#ONE_HOT}: 1 on the true cell, 0 elsewhere.</li>
  * </ul>
- * NaN targets (impossible with valid coordinates, but PIGEON's code guards against them) become 0.
+ * NaN targets (impossible with valid coordinates, but PIGEON's code guards against them) become 0, and so do
+ * targets below the smallest normal float (about 1e-38): float subnormals slow CPU arithmetic by
+ * orders of magnitude and carry no training signal.
  *
  * <p>Normalisation: off by default, as in PIGEON's code. Cross-entropy -sum y_i log p_i with
  * unnormalised targets is still minimised at p = y / sum(y); the sum only weights each example
@@ -119,8 +121,8 @@ public final class HaversineLabelSmoother {
         double sum = 0;
         for (int i = 0; i < c; i++) {
             double y = Math.exp(-(d[i] - ref) / tauKm);
-            if (Double.isNaN(y)) {
-                y = 0;
+            if (Double.isNaN(y) || y < Float.MIN_NORMAL) {
+                y = 0; // NaN as in PIGEON's code; float subnormals (cells > ~5,700 km away at tau 65) make CPU math crawl
             }
             d[i] = y;
             sum += y;

@@ -81,7 +81,7 @@ class AuditLogTest {
         for (String sql : new String[] {
             "UPDATE geopigeon.audit_log SET purpose = 'changed' WHERE id = " + id,
             "DELETE FROM geopigeon.audit_log WHERE id = " + id,
-            "TRUNCATE geopigeon.audit_log",
+            "TRUNCATE geopigeon.audit_log CASCADE",
             "UPDATE geopigeon.audit_log SET purpose = 'none' WHERE false"}) {
             SQLException e = assertThrows(SQLException.class, () -> execute(sql), sql);
             assertTrue(e.getMessage().contains("append-only"), e.getMessage());

@@ -18,11 +18,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SldSchemaValidationTest {
 
-    private static SldSchemaValidator validator;
+    private static OgcSchemaValidator validator;
 
     @BeforeAll
     static void loadSchema() {
-        validator = new SldSchemaValidator();
+        validator = new OgcSchemaValidator(OgcSchemaValidator.SLD_1_0_0);
     }
 
     static Stream<Path> styles() {

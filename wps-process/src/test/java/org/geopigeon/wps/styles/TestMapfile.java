@@ -23,6 +23,9 @@ record TestMapfile(Path mapfile, Path configFile) {
      * @param pointsQuery SQL for the predicted_points layer (see {@link #predictedPointsQuery})
      */
     static TestMapfile write(Path dir, String libpqConnection, String pointsQuery) throws IOException {
+        if (!Files.isRegularFile(DEJAVU_SANS)) {
+            throw new IllegalStateException(DEJAVU_SANS + " missing (geocell labels): apt-get install -y fonts-dejavu-core");
+        }
         Path fonts = dir.resolve("fonts.txt");
         // The alias is the SLD font-family; MapServer needs it to draw geocell labels.
         Files.writeString(fonts, "\"DejaVu Sans\" " + DEJAVU_SANS + "\n");

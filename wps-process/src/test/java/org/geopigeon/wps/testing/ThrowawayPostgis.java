@@ -43,6 +43,7 @@ public final class ThrowawayPostgis {
     private final String adminUrl;
     private final Path folder;
     private final AtomicInteger databases = new AtomicInteger();
+    private String migratedTemplate;
 
     private ThrowawayPostgis(String adminUrl, Path folder) {
         this.adminUrl = adminUrl;
@@ -64,30 +65,44 @@ public final class ThrowawayPostgis {
         return adminUrl;
     }
 
-    /** A new, empty database with the postgis extension, named {@code prefix_N}. */
+    /** A new, empty database with the postgis extension, named {@code prefix_N_pid}. */
     public TestDatabase createDatabase(String prefix) {
-        String name = (prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + "_"
-                + databases.incrementAndGet() + "_" + ProcessHandle.current().pid());
-        try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database " + name + " on " + redact(adminUrl), e);
-        }
-        TestDatabase db = new TestDatabase(JdbcUrls.withDatabase(adminUrl, name));
+        TestDatabase db = createFrom(prefix, null);
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS postgis");
         } catch (SQLException e) {
-            throw new IllegalStateException("CREATE EXTENSION postgis failed in " + name
+            throw new IllegalStateException("CREATE EXTENSION postgis failed in " + db.name()
                     + ": is PostGIS installed on the server? (" + e.getMessage() + ")", e);
         }
         return db;
     }
 
-    /** A new database with the GeoPigeon schema applied by {@link org.geopigeon.wps.store.Migrations}. */
+    /**
+     * A new database with the GeoPigeon schema applied by {@link org.geopigeon.wps.store.Migrations}.
+     * The first call migrates a template database; later calls copy it (much faster than migrating).
+     */
     public TestDatabase createMigratedDatabase(String prefix) {
-        TestDatabase db = createDatabase(prefix);
-        org.geopigeon.wps.store.Migrations.apply(db.dataSource());
-        return db;
+        return createFrom(prefix, migratedTemplate());
+    }
+
+    private synchronized String migratedTemplate() {
+        if (migratedTemplate == null) {
+            TestDatabase t = createDatabase("geopigeon_template");
+            org.geopigeon.wps.store.Migrations.apply(t.dataSource());
+            migratedTemplate = t.name();
+        }
+        return migratedTemplate;
+    }
+
+    private TestDatabase createFrom(String prefix, String template) {
+        String name = (prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + "_"
+                + databases.incrementAndGet() + "_" + ProcessHandle.current().pid());
+        try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name + " on " + redact(adminUrl), e);
+        }
+        return new TestDatabase(JdbcUrls.withDatabase(adminUrl, name));
     }
 
     private static ThrowawayPostgis start() {

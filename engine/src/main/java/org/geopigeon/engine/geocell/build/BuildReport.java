@@ -14,14 +14,15 @@ import java.util.List;
  * @param unitsDropped        empty units in countries without any point (their land has no cell)
  * @param countries           countries with at least one cell
  * @param merges              fuse operations
- * @param splits              successful splits
+ * @param splits              successful splits (bisections included)
+ * @param bisections          splits made by the median-bisection fallback
  * @param cellsAboveMax       ids of cells still above MAX because no OPTICS round split them
  * @param notes               input warnings (skipped rows, photos without GPS...)
  * @param seconds             wall time of the build
  */
 public record BuildReport(int pointsUsed, int pointsSkipped, int pointsOutside, List<String> repairedBoundaries,
                           int skippedBoundaries, int unitsWithPoints, int unitsDropped, int countries, int merges,
-                          int splits, List<String> cellsAboveMax, List<String> notes, double seconds) {
+                          int splits, int bisections, List<String> cellsAboveMax, List<String> notes, double seconds) {
 
     public BuildReport {
         repairedBoundaries = List.copyOf(repairedBoundaries);

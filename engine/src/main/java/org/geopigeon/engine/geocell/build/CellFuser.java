@@ -21,8 +21,8 @@ import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
  * </ol>
  * A neighbour is a cell that intersects the small cell's polygons each scaled by 1.01 about their
  * own centre (PIGEON); when there is none, again with scale 2. A cell with no neighbour even then
- * (an island) merges into the nearest cell of its admin-1, else of its country — PIGEON leaves such
- * cells out; we keep the land and points instead. A country whose points total less than MIN
+ * (a remote island) is left out of fusing and stays below MIN, as in PIGEON: merging it into a
+ * far-away cell would move that cell's centroid. A country whose points total less than MIN
  * becomes one cell. Cells never merge across countries.
  */
 final class CellFuser {
@@ -38,6 +38,7 @@ final class CellFuser {
     /** Fuses in place; {@code cells} are those of a single country. Returns how many merges happened. */
     int fuse(List<WorkCell> cells) {
         int merges = 0;
+        java.util.Set<WorkCell> isolated = new java.util.HashSet<>();
         long total = cells.stream().mapToLong(WorkCell::count).sum();
         if (total < minPoints) {
             cells.sort(Comparator.comparingInt(WorkCell::count).reversed().thenComparing(c -> c.id));
@@ -52,7 +53,7 @@ final class CellFuser {
         while (true) {
             List<WorkCell> small = new ArrayList<>();
             for (WorkCell c : cells) {
-                if (c.count() < minPoints) {
+                if (c.count() < minPoints && !isolated.contains(c)) {
                     small.add(c);
                 }
             }
@@ -62,6 +63,10 @@ final class CellFuser {
             small.sort(Comparator.comparing(c -> c.id));
             WorkCell s = small.get(random.nextInt(small.size()));
             WorkCell target = chooseTarget(s, cells);
+            if (target == null) {
+                isolated.add(s);
+                continue;
+            }
             target.absorb(s);
             cells.remove(s);
             merges++;
@@ -76,22 +81,7 @@ final class CellFuser {
                 return t;
             }
         }
-        WorkCell best = null;
-        double bestD = Double.POSITIVE_INFINITY;
-        boolean bestSameAdmin1 = false;
-        for (WorkCell c : cells) {
-            if (c == s) {
-                continue;
-            }
-            boolean same = c.admin1.equals(s.admin1);
-            double d = s.geometry.distance(c.geometry);
-            if (best == null || (same && !bestSameAdmin1) || (same == bestSameAdmin1 && d < bestD)) {
-                best = c;
-                bestD = d;
-                bestSameAdmin1 = same;
-            }
-        }
-        return best;
+        return null;
     }
 
     private List<WorkCell> neighbours(WorkCell s, List<WorkCell> cells, double scale) {

@@ -42,20 +42,39 @@ final class CellSplitter {
 
     /** PIGEOTTO's OPTICS rounds (min_samples for MIN = 1000, xi). */
     static final double[][] PIGEOTTO_ROUNDS = {{300, 0.05}, {400, 0.005}, {1000, 0.0001}};
+    /** PIGEON's rounds (min_samples for MIN = 30, xi), tried after PIGEOTTO's. */
+    static final double[][] PIGEON_ROUNDS = {{8, 0.05}, {10, 0.025}, {15, 0.015}};
 
     private final int minPoints;
+    private final boolean bisectFallback;
     private final double[] lons;
     private final double[] lats;
 
-    CellSplitter(int minPoints, double[] lons, double[] lats) {
+    CellSplitter(int minPoints, boolean bisectFallback, double[] lons, double[] lats) {
         this.minPoints = minPoints;
+        this.bisectFallback = bisectFallback;
         this.lons = lons;
         this.lats = lats;
     }
 
-    static int scaledMinSamples(double base, int minPoints) {
-        return Math.max(2, (int) Math.round(base * minPoints / 1000.0));
+    static int scaledMinSamples(double base, double baseMin, int minPoints) {
+        return Math.max(2, (int) Math.round(base * minPoints / baseMin));
     }
+
+    /** The (min_samples, xi) rounds for this MIN: PIGEOTTO's scaled from MIN 1000, then PIGEON's scaled from MIN 30. */
+    List<double[]> rounds() {
+        List<double[]> rounds = new ArrayList<>();
+        for (double[] r : PIGEOTTO_ROUNDS) {
+            rounds.add(new double[] {scaledMinSamples(r[0], 1000, minPoints), r[1]});
+        }
+        for (double[] r : PIGEON_ROUNDS) {
+            rounds.add(new double[] {scaledMinSamples(r[0], 30, minPoints), r[1]});
+        }
+        return rounds;
+    }
+
+    /** Whether the last successful {@link #split} came from the bisection fallback. */
+    boolean lastWasBisection;
 
     /** The new cells, or null when no round splits the cell. */
     List<WorkCell> split(WorkCell cell) {
@@ -67,8 +86,9 @@ final class CellSplitter {
             y[i] = lats[cell.points[i]];
         }
         EuclideanPoints2D data = new EuclideanPoints2D(x, y);
-        for (double[] round : PIGEOTTO_ROUNDS) {
-            int minSamples = Math.min(n, scaledMinSamples(round[0], minPoints));
+        lastWasBisection = false;
+        for (double[] round : rounds()) {
+            int minSamples = Math.min(n, (int) round[0]);
             if (minSamples < 2) {
                 continue;
             }
@@ -85,7 +105,42 @@ final class CellSplitter {
                 return parts;
             }
         }
+        if (bisectFallback) {
+            List<WorkCell> parts = bisect(cell, x, y);
+            lastWasBisection = parts != null;
+            return parts;
+        }
         return null;
+    }
+
+    /**
+     * Fallback for cells no OPTICS round splits (evenly spread points): two groups at the median
+     * of the wider coordinate, then split like two clusters (nearest group mean, Voronoi of means).
+     */
+    private List<WorkCell> bisect(WorkCell cell, double[] x, double[] y) {
+        int n = x.length;
+        double minX = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            minX = Math.min(minX, x[i]);
+            maxX = Math.max(maxX, x[i]);
+            minY = Math.min(minY, y[i]);
+            maxY = Math.max(maxY, y[i]);
+        }
+        double[] key = (maxX - minX) >= (maxY - minY) ? x : y;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> a.equals(b) ? 0
+                : key[a] != key[b] ? Double.compare(key[a], key[b]) : Integer.compare(a, b));
+        int[] labels = new int[n];
+        for (int r = 0; r < n; r++) {
+            labels[order[r]] = r < n / 2 ? 0 : 1;
+        }
+        return byClusterMeans(cell, x, y, labels, 2);
     }
 
     /** Relabels clusters below MIN as noise and renumbers the rest 0..k-1; returns k. */

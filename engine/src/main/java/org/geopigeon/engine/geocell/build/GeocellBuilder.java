@@ -138,7 +138,7 @@ public final class GeocellBuilder {
         options.progress().accept("fuse: " + merges + " merges -> " + cells.size() + " cells");
 
         // 4. split
-        CellSplitter splitter = new CellSplitter(options.minPoints(), lons, lats);
+        CellSplitter splitter = new CellSplitter(options.minPoints(), options.bisect(), lons, lats);
         Deque<WorkCell> queue = new ArrayDeque<>();
         List<WorkCell> done = new ArrayList<>();
         for (WorkCell c : cells) {
@@ -146,6 +146,7 @@ public final class GeocellBuilder {
         }
         List<String> aboveMax = new ArrayList<>();
         int splits = 0;
+        int bisections = 0;
         long lastReport = System.nanoTime();
         while (!queue.isEmpty()) {
             WorkCell c = queue.removeFirst();
@@ -155,6 +156,7 @@ public final class GeocellBuilder {
                 done.add(c);
             } else {
                 splits++;
+                bisections += splitter.lastWasBisection ? 1 : 0;
                 for (WorkCell p : parts) {
                     (p.count() > options.maxPoints() ? queue : done).add(p);
                 }
@@ -165,8 +167,8 @@ public final class GeocellBuilder {
                         + options.maxPoints() + " points");
             }
         }
-        options.progress().accept("split: " + splits + " splits -> " + done.size() + " cells ("
-                + aboveMax.size() + " left above " + options.maxPoints() + " points)");
+        options.progress().accept("split: " + splits + " splits (" + bisections + " by median bisection) -> "
+                + done.size() + " cells (" + aboveMax.size() + " left above " + options.maxPoints() + " points)");
 
         GeocellSet set = toGeocells(done, pts);
         List<String> repaired = new ArrayList<>();
@@ -176,7 +178,7 @@ public final class GeocellBuilder {
             skippedBoundaries += l.skippedCount();
         }
         BuildReport report = new BuildReport(n, points.skipped(), outside, repaired, skippedBoundaries, byUnit.size(),
-                dropped, cellsByCountry.size(), merges, splits, aboveMax, points.notes(),
+                dropped, cellsByCountry.size(), merges, splits, bisections, aboveMax, points.notes(),
                 (System.nanoTime() - start) / 1e9);
         return new BuildResult(set, report);
     }

@@ -16,38 +16,40 @@ import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 
-/** Validates SLD 1.0.0 documents against the official OGC schema, fully offline. */
-final class SldSchemaValidator {
+/** Validates documents against an official OGC schema (SLD, WPS, ...), fully offline. */
+final class OgcSchemaValidator {
 
-    static final String SLD_XSD = "http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd";
+    static final String SLD_1_0_0 = "http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd";
+    static final String WPS_1_0_0_EXECUTE = "http://schemas.opengis.net/wps/1.0.0/wpsExecute_request.xsd";
     /** Only local (jar: from the schema jars, file: for the SLD under test) access is allowed. */
     private static final String LOCAL_ONLY = "jar,file";
 
     private final Schema schema;
 
-    SldSchemaValidator() {
-        ClassLoader loader = SldSchemaValidator.class.getClassLoader();
+    /** @param schemaUrl canonical schemas.opengis.net location of the root schema */
+    OgcSchemaValidator(String schemaUrl) {
+        ClassLoader loader = OgcSchemaValidator.class.getClassLoader();
         SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
         try {
             factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, LOCAL_ONLY);
             factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, LOCAL_ONLY);
             factory.setResourceResolver(new OfflineSchemaResolver(loader));
-            URL xsd = loader.getResource(OfflineSchemaResolver.classpathPath(SLD_XSD));
+            URL xsd = loader.getResource(OfflineSchemaResolver.classpathPath(schemaUrl));
             if (xsd == null) {
-                throw new IllegalStateException("SLD schema missing from classpath: add org.jvnet.ogc:ogc-schemas");
+                throw new IllegalStateException(schemaUrl + " missing from classpath: add org.jvnet.ogc:ogc-schemas");
             }
             try (InputStream in = xsd.openStream()) {
-                schema = factory.newSchema(new StreamSource(in, SLD_XSD));
+                schema = factory.newSchema(new StreamSource(in, schemaUrl));
             }
         } catch (SAXException | IOException e) {
-            throw new IllegalStateException("cannot load the SLD 1.0.0 schema: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot load schema " + schemaUrl + ": " + e.getMessage(), e);
         }
     }
 
-    /** Every error and warning in {@code sld}; empty when the document is valid. */
-    List<SchemaProblem> validate(Path sld) throws IOException {
+    /** Every error and warning in {@code document}; empty when it is valid. */
+    List<SchemaProblem> validate(Path document) throws IOException {
         List<SchemaProblem> problems = new ArrayList<>();
-        String name = sld.getFileName().toString();
+        String name = document.getFileName().toString();
         Validator validator = schema.newValidator();
         try {
             validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, LOCAL_ONLY);
@@ -56,8 +58,8 @@ final class SldSchemaValidator {
             throw new IllegalStateException("XML validator does not support access restrictions", e);
         }
         validator.setErrorHandler(new Collector(name, problems));
-        try (InputStream in = Files.newInputStream(sld)) {
-            validator.validate(new StreamSource(in, sld.toUri().toString()));
+        try (InputStream in = Files.newInputStream(document)) {
+            validator.validate(new StreamSource(in, document.toUri().toString()));
         } catch (SAXParseException e) {
             // fatal (not well-formed): already collected by the handler
         } catch (SAXException e) {

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Checks the GeoServer extension zip: our jars, DJL with its native CPU libtorch, Flyway and the
+# image libraries are in; nothing GeoServer already ships (GeoTools, JTS, PostgreSQL driver,
+# Jackson, SLF4J) is. Usage: plugin/verify-zip.sh plugin/target/geopigeon-geoserver-plugin-VERSION.zip
+set -euo pipefail
+zip="${1:?usage: $0 path/to/geopigeon-geoserver-plugin-VERSION.zip}"
+[[ -f "$zip" ]] || { echo "verify-zip: $zip does not exist" >&2; exit 1; }
+
+entries=$(unzip -Z1 "$zip")
+# top-level jars only: that is what goes into WEB-INF/lib
+jars=$(grep -E '^[^/]+\.jar$' <<<"$entries" || true)
+fail=0
+
+require() {   # $1: extended regex on entry names, $2: what it is
+  if ! grep -qE "$1" <<<"$entries"; then echo "verify-zip: MISSING $2 (/$1/)" >&2; fail=1; fi
+}
+forbid() {    # $1: extended regex on top-level jar names, $2: why
+  local hits
+  hits=$(grep -E "$1" <<<"$jars" || true)
+  if [[ -n "$hits" ]]; then echo "verify-zip: FORBIDDEN ($2): $(tr '\n' ' ' <<<"$hits")" >&2; fail=1; fi
+}
+
+require '^geopigeon-engine-[^/]+\.jar$'             'GeoPigeon engine jar'
+require '^geopigeon-wps-process-[^/]+\.jar$'        'GeoPigeon WPS process jar'
+require '^djl-api-[^/]+\.jar$'                      'DJL api'
+require '^pytorch-engine-[^/]+\.jar$'               'DJL PyTorch engine'
+require '^pytorch-jni-[^/]+\.jar$'                  'DJL PyTorch JNI'
+require '^pytorch-native-cpu-[^/]+-linux-x86_64\.jar$' 'libtorch CPU natives (linux-x86_64)'
+require '^flyway-core-[^/]+\.jar$'                  'Flyway core'
+require '^flyway-database-postgresql-[^/]+\.jar$'   'Flyway PostgreSQL support'
+require '^metadata-extractor-[^/]+\.jar$'           'metadata-extractor (EXIF)'
+require '^xmpcore-[^/]+\.jar$'                      'xmpcore'
+require '^imageio-jpeg-[^/]+\.jar$'                 'TwelveMonkeys JPEG'
+require '^README-INSTALL\.txt$'                     'install notes'
+for sld in predicted_cells predicted_points geocells exif_vs_estimate; do
+  require "^geopigeon-data/styles/geopigeon_${sld}\.sld$" "style geopigeon_${sld}.sld"
+done
+require '^geopigeon-data/sql/V1__[^/]+\.sql$'       'SQL migrations'
+require '^geopigeon-data/demo-bundle/manifest\.json$' 'demo bundle'
+
+forbid '^(gt-|geotools-wrapper)'   'GeoTools is in GeoServer'
+forbid '^jts-'                     'JTS is in GeoServer'
+forbid '^postgresql-[0-9]'         'GeoServer ships the PostgreSQL JDBC driver'
+forbid '^jackson-'                 'GeoServer ships Jackson'
+forbid '^slf4j-'                   'GeoServer ships SLF4J and its logging backend'
+forbid '^(junit|opentest4j|apiguardian)' 'test libraries'
+forbid '^gs-'                      'GeoServer jars'
+
+# The process must be registered, or GeoServer's WPS will not list geopigeon:Geolocate.
+wps_jar=$(grep -E '^geopigeon-wps-process-[^/]+\.jar$' <<<"$jars" | head -1 || true)
+if [[ -n "$wps_jar" ]]; then
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  unzip -q -o "$zip" "$wps_jar" -d "$tmp"
+  if ! unzip -p "$tmp/$wps_jar" META-INF/services/org.geotools.process.ProcessFactory 2>/dev/null \
+      | grep -q 'org.geopigeon.wps.GeoPigeonProcessFactory'; then
+    echo "verify-zip: $wps_jar does not register org.geopigeon.wps.GeoPigeonProcessFactory" >&2; fail=1
+  fi
+fi
+
+if (( fail )); then exit 1; fi
+size=$(stat -c %s "$zip")
+echo "verify-zip: OK $(basename "$zip"): $(wc -l <<<"$jars") jars, $(( size / 1024 / 1024 )) MiB"

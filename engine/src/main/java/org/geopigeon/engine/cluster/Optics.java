@@ -69,35 +69,36 @@ public final class Optics {
         }
         int remaining = n;
         double[] dist = new double[n];
+        int pos = 0; // position in unproc of the next point: all reachabilities are +inf, so index 0
         for (int step = 0; step < n; step++) {
-            int pos = 0;
-            double best = reach[unproc[0]];
-            for (int t = 1; t < remaining; t++) {
-                double r = reach[unproc[t]];
-                if (r < best) {
-                    best = r;
-                    pos = t;
-                }
-            }
             int p = unproc[pos];
             System.arraycopy(unproc, pos + 1, unproc, pos, remaining - pos - 1);
             remaining--;
             ordering[step] = p;
-            double cp = core[p];
-            if (cp == Double.POSITIVE_INFINITY || remaining == 0) {
-                continue;
+            if (remaining == 0) {
+                break;
             }
-            data.distances(p, unproc, remaining, dist);
+            double cp = core[p];
+            if (cp != Double.POSITIVE_INFINITY) {
+                data.distances(p, unproc, remaining, dist);
+            }
+            // One pass updates the reachabilities and finds the next point (smallest, lowest index on ties).
+            pos = 0;
+            double best = Double.NaN;
             for (int t = 0; t < remaining; t++) {
-                double d = dist[t];
-                if (d > maxEps) {
-                    continue;
-                }
-                double rd = round15(Math.max(d, cp));
                 int o = unproc[t];
-                if (rd < reach[o]) {
-                    reach[o] = rd;
-                    pred[o] = p;
+                double r = reach[o];
+                if (cp != Double.POSITIVE_INFINITY && dist[t] <= maxEps) {
+                    double rd = round15(Math.max(dist[t], cp));
+                    if (rd < r) {
+                        r = rd;
+                        reach[o] = rd;
+                        pred[o] = p;
+                    }
+                }
+                if (t == 0 || r < best) {
+                    best = r;
+                    pos = t;
                 }
             }
         }

@@ -64,7 +64,6 @@ public final class BoundaryReader {
 
     static BoundaryLayer parse(JsonNode root, String source, boolean countryLevel) {
         List<TopoJson.Feature> features = new ArrayList<>();
-        List<Integer> unreadable = new ArrayList<>();
         String type = root == null ? "" : root.path("type").asText();
         if ("Topology".equals(type)) {
             features.addAll(TopoJson.read(root));
@@ -76,8 +75,7 @@ public final class BoundaryReader {
                 try {
                     g = GeoJsonGeometry.read(f.get("geometry"));
                 } catch (IllegalArgumentException e) {
-                    g = null;
-                    unreadable.add(i);
+                    g = null; // counted as skipped below
                 }
                 features.add(new TopoJson.Feature(g, f.path("properties"), f.get("id")));
             }

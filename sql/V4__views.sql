@@ -1,5 +1,9 @@
 -- GeoPigeon schema, part 4: views for GeoServer/QGIS. Geometry columns are cast to typed
 -- geometry so geometry_columns reports type and SRID; fid is a unique key for feature ids.
+-- Dropped first so that re-running this script over a database where a later migration widened the
+-- views (V6) works; V5 re-grants.
+DROP VIEW IF EXISTS geopigeon.predicted_cells;
+DROP VIEW IF EXISTS geopigeon.predicted_points;
 
 CREATE OR REPLACE VIEW geopigeon.predicted_cells AS
 SELECT (pc.prediction_id::text || '-' || pc.rank::text)     AS fid,

@@ -1,5 +1,6 @@
 package org.geopigeon.app;
 
+import org.geopigeon.app.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "geopigeon", mixinStandardHelpOptions = true, version = "GeoPigeon 0.1.0",
         description = "Image geolocation for GIS (PIGEON/PIGEOTTO method): predict where a photo was taken.",
         subcommands = {LocateCommand.class, GeocellsCommand.class, TrainCommand.class, EvaluateCommand.class,
-                AuditCommand.class, CommandLine.HelpCommand.class})
+                AuditCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class GeoPigeonCli {
 
     public static void main(String[] args) {

@@ -70,11 +70,8 @@ public final class TorchScriptBackbone implements Backbone {
         try {
             // mapLocation: a module saved on a GPU loads onto whatever device we chose.
             model.load(file.toAbsolutePath(), null, Map.of("mapLocation", "true"));
-        } catch (MalformedModelException | IOException | EngineException | IllegalArgumentException e) {
-            model.close();
-            throw new IOException(file + ": not a loadable TorchScript module (" + firstLine(e) + ")", e);
-        } catch (RuntimeException e) {
-            // libtorch reports corrupt archives as ai.djl.engine.EngineException or plain RuntimeExceptions.
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            // libtorch reports corrupt archives as EngineException or other RuntimeExceptions.
             model.close();
             throw new IOException(file + ": not a loadable TorchScript module (" + firstLine(e) + ")", e);
         }

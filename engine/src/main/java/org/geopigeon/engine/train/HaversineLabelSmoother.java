@@ -37,9 +37,10 @@ public final class HaversineLabelSmoother {
     private final double tauKm;
     private final SmoothingMode mode;
     private final boolean normalise;
-    private final double[] latRad;
-    private final double[] lonRad;
-    private final double[] cosLat;
+    /** Unit vectors of the centroids: the haversine term h equals |u - c|^2 / 4, so no trigonometry per pair. */
+    private final double[] cx;
+    private final double[] cy;
+    private final double[] cz;
 
     public HaversineLabelSmoother(List<LatLon> centroids, double tauKm, SmoothingMode mode, boolean normalise) {
         Objects.requireNonNull(mode, "mode");
@@ -53,13 +54,15 @@ public final class HaversineLabelSmoother {
         this.mode = mode;
         this.normalise = normalise;
         int c = centroids.size();
-        latRad = new double[c];
-        lonRad = new double[c];
-        cosLat = new double[c];
+        cx = new double[c];
+        cy = new double[c];
+        cz = new double[c];
         for (int i = 0; i < c; i++) {
-            latRad[i] = Math.toRadians(centroids.get(i).lat());
-            lonRad[i] = Math.toRadians(centroids.get(i).lon());
-            cosLat[i] = Math.cos(latRad[i]);
+            double p = Math.toRadians(centroids.get(i).lat());
+            double l = Math.toRadians(centroids.get(i).lon());
+            cx[i] = Math.cos(p) * Math.cos(l);
+            cy[i] = Math.cos(p) * Math.sin(l);
+            cz[i] = Math.sin(p);
         }
     }
 
@@ -68,7 +71,16 @@ public final class HaversineLabelSmoother {
     }
 
     public int cells() {
-        return latRad.length;
+        return cx.length;
+    }
+
+    /** Great-circle km from a squared chord of the unit sphere: 2 R asin(chord / 2), the haversine formula. */
+    private static double km(double chord2) {
+        return 2 * Haversine.EARTH_RADIUS_KM * Math.asin(Math.min(1.0, Math.sqrt(chord2) / 2));
+    }
+
+    private static double square(double x) {
+        return x * x;
     }
 
     public double tauKm() {
@@ -107,22 +119,33 @@ public final class HaversineLabelSmoother {
         }
         double p = Math.toRadians(lat);
         double l = Math.toRadians(lon);
-        double cp = Math.cos(p);
-        double[] d = new double[c];
-        double min = Double.POSITIVE_INFINITY;
+        double px = Math.cos(p) * Math.cos(l);
+        double py = Math.cos(p) * Math.sin(l);
+        double pz = Math.sin(p);
+        // Squared chord lengths: monotonic in great-circle distance, 3 multiply-adds per cell.
+        double[] chord2 = new double[c];
+        double minChord2 = Double.POSITIVE_INFINITY;
         for (int i = 0; i < c; i++) {
-            double s = Math.sin((latRad[i] - p) / 2);
-            double t = Math.sin((lonRad[i] - l) / 2);
-            double h = s * s + cp * cosLat[i] * t * t;
-            d[i] = 2 * Math.asin(Math.min(1.0, Math.sqrt(h))) * Haversine.EARTH_RADIUS_KM;
-            min = Math.min(min, d[i]);
+            double dx = px - cx[i];
+            double dy = py - cy[i];
+            double dz = pz - cz[i];
+            chord2[i] = dx * dx + dy * dy + dz * dz;
+            minChord2 = Math.min(minChord2, chord2[i]);
         }
-        double ref = mode == SmoothingMode.MIN ? min : d[trueCell];
+        double ref = km(mode == SmoothingMode.MIN ? minChord2 : chord2[trueCell]);
+        // Cells beyond ref + 87.3 tau get exp(...) < smallest normal float, i.e. 0: skip their asin and exp.
+        double cutoffKm = ref + tauKm * -Math.log(Float.MIN_NORMAL);
+        double cutoffChord2 = cutoffKm >= Math.PI * Haversine.EARTH_RADIUS_KM ? Double.POSITIVE_INFINITY
+                : square(2 * Math.sin(cutoffKm / (2 * Haversine.EARTH_RADIUS_KM)));
         double sum = 0;
+        double[] d = chord2; // reused in place: entry i is read before it is overwritten
         for (int i = 0; i < c; i++) {
-            double y = Math.exp(-(d[i] - ref) / tauKm);
-            if (Double.isNaN(y) || y < Float.MIN_NORMAL) {
-                y = 0; // NaN as in PIGEON's code; float subnormals (cells > ~5,700 km away at tau 65) make CPU math crawl
+            double y = 0;
+            if (chord2[i] <= cutoffChord2) {
+                y = Math.exp(-(km(chord2[i]) - ref) / tauKm);
+                if (Double.isNaN(y) || y < Float.MIN_NORMAL) {
+                    y = 0; // NaN as in PIGEON's code; float subnormals make CPU math crawl and carry no signal
+                }
             }
             d[i] = y;
             sum += y;

@@ -55,12 +55,10 @@ class MapServerRenderTest {
     static void serveKnownPredictions() throws Exception {
         assumeFalse("1".equals(System.getenv("GEOPIGEON_SKIP_RENDER")), "GEOPIGEON_SKIP_RENDER=1");
         TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("render");
-        String pointsQuery;
         try (Connection c = db.connection()) {
             KnownPredictions.insert(c);
-            pointsQuery = TestMapfile.predictedPointsQuery(c);
         }
-        mapfile = TestMapfile.write(mapDir, db.libpqConnectionString(), pointsQuery);
+        mapfile = TestMapfile.write(mapDir, db.libpqConnectionString(), "select * from geopigeon.predicted_points");
         mapserver = new MapServerCgi(MapServerCgi.DEBIAN_CGI, mapfile.configFile());
         outputDir = Path.of(System.getProperty("buildDirectory", "target"), "render");
         Files.createDirectories(outputDir);

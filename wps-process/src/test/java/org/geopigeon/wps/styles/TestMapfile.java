@@ -3,10 +3,6 @@ package org.geopigeon.wps.styles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * A MapServer mapfile serving the GeoPigeon PostGIS views as WMS layers named like the SLDs'
@@ -20,7 +16,7 @@ record TestMapfile(Path mapfile, Path configFile) {
     static final Path DEJAVU_SANS = Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
 
     /**
-     * @param pointsQuery SQL for the predicted_points layer (see {@link #predictedPointsQuery})
+     * @param pointsQuery SQL for the predicted_points layer
      */
     static TestMapfile write(Path dir, String libpqConnection, String pointsQuery) throws IOException {
         if (!Files.isRegularFile(DEJAVU_SANS)) {
@@ -69,24 +65,6 @@ record TestMapfile(Path mapfile, Path configFile) {
                 END
                 """.formatted(patternSafe(dir.toAbsolutePath().toString())));
         return new TestMapfile(map, config);
-    }
-
-    /**
-     * The predicted_points view, with {@code exif_geom} and {@code error_line} added from
-     * geopigeon.predictions when the view does not (yet) expose them itself.
-     */
-    static String predictedPointsQuery(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'geopigeon'"
-                        + " AND table_name = 'predicted_points' AND column_name IN ('exif_geom', 'error_line')")) {
-            rs.next();
-            if (rs.getInt(1) == 2) {
-                return "select * from geopigeon.predicted_points";
-            }
-        }
-        return "select v.*, p.exif as exif_geom,"
-                + " case when p.exif is null then null else st_makeline(p.location, p.exif) end as error_line"
-                + " from geopigeon.predicted_points v join geopigeon.predictions p on p.id = v.prediction_id";
     }
 
     /** MS_MAP_PATTERN is a regular expression: keep to folders whose name needs no escaping. */

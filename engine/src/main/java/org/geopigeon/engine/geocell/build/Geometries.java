@@ -8,10 +8,12 @@ import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.MultiPolygon;
 import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.geom.PrecisionModel;
 import org.locationtech.jts.geom.util.AffineTransformation;
 import org.locationtech.jts.geom.util.GeometryFixer;
 import org.locationtech.jts.operation.overlayng.OverlayNG;
 import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
+import org.locationtech.jts.precision.GeometryPrecisionReducer;
 
 /** Robust polygon overlay helpers (JTS OverlayNG with snapping fallbacks); results are always polygonal. */
 final class Geometries {
@@ -88,9 +90,16 @@ final class Geometries {
         }
     }
 
-    /** Valid MultiPolygon for output: repaired with GeometryFixer, then buffer(0) as a last resort. */
+    /** GeoJSON output keeps 7 decimals; snapping to that grid first keeps the written polygons valid. */
+    private static final PrecisionModel OUTPUT_GRID = new PrecisionModel(1e7);
+
+    /**
+     * Valid MultiPolygon for output: snapped to the 1e-7 degree grid the geocell file is written
+     * with (GeometryPrecisionReducer keeps it valid), repaired with GeometryFixer, then buffer(0) as
+     * a last resort.
+     */
     static MultiPolygon validMultiPolygon(Geometry g) {
-        Geometry v = g;
+        Geometry v = GeometryPrecisionReducer.reduce(g, OUTPUT_GRID);
         if (!v.isValid()) {
             v = GeometryFixer.fix(v);
             if (!v.isValid()) {

@@ -131,10 +131,11 @@ class GeocellBuilderTest {
         for (int i = 0; i < cells.size(); i++) {
             for (int j = i + 1; j < cells.size(); j++) {
                 double overlap = cells.get(i).geometry().intersection(cells.get(j).geometry()).getArea();
-                assertTrue(overlap < 1e-9, cells.get(i).id() + " overlaps " + cells.get(j).id() + " by " + overlap);
+                // Snapping to the file's 1e-7 degree grid may leave slivers of that width, nothing more.
+                assertTrue(overlap < 1e-7, cells.get(i).id() + " overlaps " + cells.get(j).id() + " by " + overlap);
             }
         }
-        assertEquals(16.0, total, 1e-6, "AAA (8) + BBB (8) unit squares");
+        assertEquals(16.0, total, 1e-5, "AAA (8) + BBB (8) unit squares");
     }
 
     @Test
@@ -159,6 +160,8 @@ class GeocellBuilderTest {
         assertEquals(GeocellGeoJson.toJson(result.cells()), GeocellGeoJson.toJson(again.cells()));
         Path file = dir.resolve("cells.geojson");
         GeocellGeoJson.write(result.cells(), file);
-        assertEquals(result.cells().size(), GeocellGeoJson.read(file).size(), "written file reads back");
+        GeocellSet back = GeocellGeoJson.read(file);
+        assertEquals(result.cells().size(), back.size(), "written file reads back");
+        assertTrue(back.cells().stream().allMatch(c -> c.geometry().isValid()), "polygons stay valid at the file's 7 decimals");
     }
 }

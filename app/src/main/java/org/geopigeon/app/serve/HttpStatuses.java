@@ -1,0 +1,40 @@
+package org.geopigeon.app.serve;
+
+import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.wps.store.ErrorCode;
+
+/** HTTP status of a refused or failed geolocation request. */
+final class HttpStatuses {
+
+    private HttpStatuses() {
+    }
+
+    static int of(ErrorCode code) {
+        return switch (code) {
+            case INVALID_PURPOSE -> 422;
+            case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_IMAGE -> 400;
+            case BUSY, CANCELLED, MODEL_UNAVAILABLE, STORE_FAILED -> 503;
+            case INFERENCE_FAILED -> 500;
+        };
+    }
+
+    static int of(ImageRejectedException.Reason reason) {
+        return switch (reason) {
+            case TOO_LARGE, TOO_MANY_PIXELS -> 413;
+            case UNSUPPORTED_FORMAT -> 415;
+            case EMPTY, TRUNCATED, CORRUPT, UNREADABLE -> 400;
+        };
+    }
+
+    /**
+     * The audit code of a request refused before it reached the geolocation service. The audit schema has
+     * no generic "bad request" code, so problems with the request envelope (size, media type, multipart
+     * syntax, origin, store flag) are recorded as INVALID_IMAGE, with the exact problem in the parameters.
+     */
+    static ErrorCode auditCode(ApiException e) {
+        return switch (e.code()) {
+            case "INVALID_TOP_K" -> ErrorCode.INVALID_TOP_K;
+            default -> ErrorCode.INVALID_IMAGE;
+        };
+    }
+}

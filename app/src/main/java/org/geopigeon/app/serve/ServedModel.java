@@ -1,0 +1,65 @@
+package org.geopigeon.app.serve;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.geopigeon.engine.bundle.BundleManifest;
+import org.geopigeon.engine.bundle.ModelBundle;
+
+/**
+ * What the service tells clients about its model: the manifest summary of {@code GET /api/v1/model}.
+ *
+ * @param manifest   the bundle manifest
+ * @param directory  the bundle folder
+ * @param cellCount  number of geocells (classes)
+ * @param refinement whether the bundle has a retrieval refinement index
+ */
+record ServedModel(BundleManifest manifest, Path directory, int cellCount, boolean refinement) {
+
+    static ServedModel of(ModelBundle bundle) {
+        return new ServedModel(bundle.manifest(), bundle.directory(), bundle.geocells().size(),
+                bundle.refinement().isPresent());
+    }
+
+    String name() {
+        return manifest.name();
+    }
+
+    boolean trained() {
+        return manifest.trained();
+    }
+
+    /** The geocell GeoJSON file of the bundle (a background map when no country outlines are installed). */
+    Path geocellFile() {
+        return directory.resolve(manifest.geocells());
+    }
+
+    ObjectNode summary() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", manifest.name());
+        o.put("trained", manifest.trained());
+        if (!manifest.trained()) {
+            o.put("warning", "demo weights: predictions carry no geographic information");
+        }
+        o.put("description", manifest.description());
+        o.put("licence", manifest.licence());
+        o.put("provenance", manifest.provenance());
+        o.put("format", manifest.format());
+        o.put("geocells", cellCount);
+        o.put("refinement", refinement);
+        if (manifest.backbone() != null) {
+            ObjectNode b = o.putObject("backbone");
+            b.put("input_size", manifest.backbone().inputSize());
+            b.put("embedding_dim", manifest.backbone().embeddingDim());
+            b.put("pooling", manifest.backbone().pooling());
+        }
+        if (manifest.defaults() != null) {
+            ObjectNode d = o.putObject("defaults");
+            d.put("top_k", manifest.defaults().topK());
+            d.put("refine_top_k", manifest.defaults().refineTopK());
+            d.put("temperature", manifest.defaults().temperature());
+            d.put("fallback_km", manifest.defaults().fallbackKm());
+        }
+        return o;
+    }
+}

@@ -14,7 +14,7 @@ TARGET=${GEOPIGEON_TARGET:-target}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 "$PYTHON" tools/make_bench_backbone.py --output "$BACKBONE"
-CP_FILE=engine/$TARGET/benchmark.classpath
+CP_FILE=$PWD/engine/$TARGET/benchmark.classpath
 mvn -q -B -o -Dgeopigeon.target="$TARGET" -pl engine compile dependency:build-classpath \
     -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
 exec java -Xmx2g -Dai.djl.offline=true -cp "engine/$TARGET/classes:$(cat "$CP_FILE")" \

@@ -134,8 +134,10 @@ public final class BackboneBenchmark {
             Throughput py = find(rows, "backbone Python", batch);
             if (djl != null && py != null) {
                 double ratio = djl.imagesPerSecond() / py.imagesPerSecond();
-                System.out.printf(Locale.ROOT, "DJL/Python throughput ratio, batch %d: %.3f (goal >= 0.95: %s)%n",
-                        batch, ratio, ratio >= 0.95 ? "met" : "NOT met");
+                // best-of is less sensitive to other processes on a shared machine than the mean
+                double bestRatio = py.bestMsPerBatch() / djl.bestMsPerBatch();
+                System.out.printf(Locale.ROOT, "DJL/Python throughput ratio, batch %d: %.3f mean, %.3f best-of "
+                        + "(goal >= 0.95: %s)%n", batch, ratio, bestRatio, ratio >= 0.95 ? "met" : "NOT met");
             }
         }
         System.out.println("load average after run: " + loadAverage());

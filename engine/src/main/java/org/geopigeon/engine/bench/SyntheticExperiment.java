@@ -46,7 +46,7 @@ import org.geopigeon.engine.train.TrainingResult;
  *
  * <pre>
  * java ... org.geopigeon.engine.bench.SyntheticExperiment [--points CSV] [--boundaries DIR] [--sample N]
- *      [--min 100] [--max 200] [--dim 64] [--noise 0.1] [--epochs 12] [--lr 0.01] [--batch 256]
+ *      [--min 100] [--max 200] [--dim 64] [--noise 0.3] [--epochs 6] [--lr 0.03] [--batch 1024]
  *      [--tau 65] [--seed 42] [--out DIR]
  * </pre>
  * tools/run_synthetic_experiment.sh builds and runs it. Prints a markdown table on stdout.
@@ -68,9 +68,9 @@ public final class SyntheticExperiment {
                     Path.of(m.getOrDefault("boundaries", "sample-data/boundaries")),
                     Integer.parseInt(m.getOrDefault("sample", "100000")),
                     Integer.parseInt(m.getOrDefault("min", "100")), Integer.parseInt(m.getOrDefault("max", "200")),
-                    Integer.parseInt(m.getOrDefault("dim", "64")), Double.parseDouble(m.getOrDefault("noise", "0.1")),
-                    Integer.parseInt(m.getOrDefault("epochs", "12")), Double.parseDouble(m.getOrDefault("lr", "0.01")),
-                    Integer.parseInt(m.getOrDefault("batch", "256")), Double.parseDouble(m.getOrDefault("tau", "65")),
+                    Integer.parseInt(m.getOrDefault("dim", "64")), Double.parseDouble(m.getOrDefault("noise", "0.3")),
+                    Integer.parseInt(m.getOrDefault("epochs", "6")), Double.parseDouble(m.getOrDefault("lr", "0.03")),
+                    Integer.parseInt(m.getOrDefault("batch", "1024")), Double.parseDouble(m.getOrDefault("tau", "65")),
                     Long.parseLong(m.getOrDefault("seed", "42")), m.containsKey("out") ? Path.of(m.get("out")) : null);
             return o;
         }

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.engine.eval.EmbeddingLocator;
+import org.geopigeon.engine.predict.EmbeddingLocator;
 import org.geopigeon.engine.eval.ErrorCdfPlot;
 import org.geopigeon.engine.eval.ErrorMetrics;
 import org.geopigeon.engine.eval.EvaluationReport;

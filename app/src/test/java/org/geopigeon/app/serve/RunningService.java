@@ -89,7 +89,12 @@ final class RunningService implements AutoCloseable {
     }
 
     Reply post(String path, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return post(server, path, contentType, body, headers);
+    }
+
+    /** POSTs to another server (other settings, broken database) with this client. */
+    Reply post(GeoPigeonServer target, String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(target.uri().resolve(path.substring(1))).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }

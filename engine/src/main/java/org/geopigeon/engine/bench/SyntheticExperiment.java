@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.geopigeon.engine.eval.EmbeddingLocator;
+import org.geopigeon.engine.predict.EmbeddingLocator;
 import org.geopigeon.engine.eval.ErrorCdfPlot;
 import org.geopigeon.engine.eval.ErrorMetrics;
 import org.geopigeon.engine.eval.EvaluationReport;

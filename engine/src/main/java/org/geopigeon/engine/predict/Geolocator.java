@@ -30,10 +30,9 @@ public final class Geolocator {
 
     private final BundleManifest manifest;
     private final Backbone backbone;
-    private final GeocellHead head;
     private final GeocellSet cells;
     private final ClipPreprocessor preprocessor;
-    private final RetrievalRefiner refiner;
+    private final EmbeddingLocator embeddingLocator;
 
     /** Uses everything the bundle holds; the bundle stays owned (and closed) by the caller. */
     public Geolocator(ModelBundle bundle) {
@@ -47,7 +46,7 @@ public final class Geolocator {
                       RefinementIndex refinementOrNull) {
         this.manifest = Objects.requireNonNull(manifest, "manifest");
         this.backbone = Objects.requireNonNull(backbone, "backbone");
-        this.head = Objects.requireNonNull(head, "head");
+        Objects.requireNonNull(head, "head");
         this.cells = Objects.requireNonNull(cells, "cells");
         BundleManifest.Defaults d = Objects.requireNonNull(manifest.defaults(), "manifest defaults");
         if (d.batchSize() < 1 || d.topK() < 1 || d.refineTopK() < 1) {
@@ -57,13 +56,10 @@ public final class Geolocator {
             throw new IllegalArgumentException("backbone embeds to D = " + backbone.embeddingDim()
                     + " but the head expects D = " + head.dim());
         }
-        if (head.numCells() != cells.size()) {
-            throw new IllegalArgumentException("head has " + head.numCells() + " classes but there are "
-                    + cells.size() + " geocells");
-        }
         this.preprocessor = new ClipPreprocessor(preprocessConfig(manifest.backbone(), backbone.inputSize()));
-        this.refiner = refinementOrNull == null ? null
+        RetrievalRefiner refiner = refinementOrNull == null ? null
                 : new RetrievalRefiner(refinementOrNull, cells, d.temperature(), d.fallbackKm());
+        this.embeddingLocator = new EmbeddingLocator(head, cells, refiner, d.topK(), d.refineTopK());
     }
 
     private static PreprocessConfig preprocessConfig(BundleManifest.Backbone b, int inputSize) {
@@ -99,7 +95,7 @@ public final class Geolocator {
 
     /** True when the bundle has a retrieval index, so refinement can run. */
     public boolean canRefine() {
-        return refiner != null;
+        return embeddingLocator.refines();
     }
 
     /** One image with the bundle's defaults. */
@@ -189,10 +185,10 @@ public final class Geolocator {
         checkCancelled(l, Stage.HEAD);
         l.onStage(Stage.HEAD, 0.85f);
         long t0 = System.nanoTime();
-        double[] p = GeocellHead.softmax(head.logits(embedding));
-        int topK = Math.min(opts.topK() != null ? opts.topK() : manifest.defaults().topK(), p.length);
-        int refineK = Math.min(manifest.defaults().refineTopK(), p.length);
-        int[] order = TopK.indices(p, Math.max(topK, refineK));
+        int topK = Math.min(opts.topK() != null ? opts.topK() : manifest.defaults().topK(), cells.size());
+        EmbeddingLocator.Ranking ranking = embeddingLocator.rank(embedding, topK);
+        double[] p = ranking.probabilities();
+        int[] order = ranking.order();
         List<CellProbability> top = new ArrayList<>(topK);
         for (int i = 0; i < topK; i++) {
             top.add(new CellProbability(i + 1, cells.get(order[i]), p[order[i]]));
@@ -205,15 +201,10 @@ public final class Geolocator {
         boolean refined = false;
         long t2 = t1;
         boolean wantRefine = opts.refine() == null || opts.refine();
-        if (wantRefine && refiner != null) {
+        if (wantRefine && embeddingLocator.refines()) {
             checkCancelled(l, Stage.REFINE);
             l.onStage(Stage.REFINE, 0.95f);
-            int[] candidates = java.util.Arrays.copyOf(order, refineK);
-            double[] probs = new double[refineK];
-            for (int i = 0; i < refineK; i++) {
-                probs[i] = p[candidates[i]];
-            }
-            RefinementResult rr = refiner.refine(embedding, candidates, probs);
+            RefinementResult rr = embeddingLocator.refine(embedding, ranking);
             location = rr.point();
             refined = rr.refined();
             t2 = System.nanoTime();

@@ -11,6 +11,7 @@ import java.util.List;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.geocell.TestGeocells;
 import org.geopigeon.engine.io.GeoJsonGeometry;
 import org.junit.jupiter.api.Test;
 import org.locationtech.jts.geom.Envelope;
@@ -20,14 +21,8 @@ class EvaluatorTest {
 
     /** Cells 0 and 1 in country "AAA", cell 2 in "BBB"; 2-degree squares around the centroids. */
     static GeocellSet cells() {
-        LatLon[] c = {new LatLon(0, 0), new LatLon(0, 10), new LatLon(40, 40)};
-        String[] country = {"AAA", "AAA", "BBB"};
-        List<Geocell> out = new ArrayList<>();
-        for (int i = 0; i < c.length; i++) {
-            Polygon p = (Polygon) GeoJsonGeometry.WGS84.toGeometry(new Envelope(c[i].lon() - 1, c[i].lon() + 1, c[i].lat() - 1, c[i].lat() + 1));
-            out.add(new Geocell(i, "c" + i, "", "", country[i], 1, c[i], GeoJsonGeometry.WGS84.createMultiPolygon(new Polygon[] {p})));
-        }
-        return new GeocellSet("t", out);
+        return TestGeocells.squares(2, new String[] {"AAA", "AAA", "BBB"},
+                new LatLon(0, 0), new LatLon(0, 10), new LatLon(40, 40));
     }
 
     @Test

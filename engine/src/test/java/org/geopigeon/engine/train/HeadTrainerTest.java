@@ -1,5 +1,6 @@
 package org.geopigeon.engine.train;
 
+import org.geopigeon.engine.geocell.TestGeocells;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Three well-separated cells; embedding = one-hot of the cell + Gaussian noise: trivially separable. */
 class HeadTrainerTest {
 
-    private static final GeocellSet CELLS = TestCells.squares(2, new LatLon(10, 10), new LatLon(-20, 40), new LatLon(45, -100));
+    private static final GeocellSet CELLS = TestGeocells.squares(2, new LatLon(10, 10), new LatLon(-20, 40), new LatLon(45, -100));
     private static final int D = 8;
 
     private static Gallery separable(int n, long seed) {

@@ -1,5 +1,6 @@
 package org.geopigeon.engine.train;
 
+import org.geopigeon.engine.geocell.TestGeocells;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainedBundleWriterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final GeocellSet CELLS = TestCells.squares(2, new LatLon(0, 0), new LatLon(10, 10));
+    private static final GeocellSet CELLS = TestGeocells.squares(2, new LatLon(0, 0), new LatLon(10, 10));
 
     @TempDir
     Path dir;

@@ -1,4 +1,4 @@
-package org.geopigeon.engine.eval;
+package org.geopigeon.engine.predict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.geocell.TestGeocells;
 import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.refine.RefinementIndex;
 import org.geopigeon.engine.refine.RetrievalRefiner;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddingLocatorTest {
 
-    private static final GeocellSet CELLS = EvaluatorTest.cells();
+    private static final GeocellSet CELLS = TestGeocells.squares(2, new LatLon(0, 0), new LatLon(0, 10), new LatLon(40, 40));
     /** logits = embedding (identity head, D = C = 3). */
     private static final GeocellHead IDENTITY = new GeocellHead(3, 3, new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, new float[3]);
 

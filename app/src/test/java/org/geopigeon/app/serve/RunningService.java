@@ -146,8 +146,9 @@ final class RunningService implements AutoCloseable {
                     throw new AssertionError("no audit row " + id);
                 }
                 long pid = rs.getLong(6);
+                Long predictionId = rs.wasNull() ? null : pid;
                 return new AuditRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.wasNull() ? null : pid, rs.getString(7), rs.getInt(8));
+                        predictionId, rs.getString(7), rs.getInt(8));
             }
         }
     }

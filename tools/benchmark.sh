@@ -10,12 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKBONE=${GEOPIGEON_BENCH_BACKBONE:-/tmp/geopigeon-bench/vitl14_336.pt}
-TARGET=${GEOPIGEON_TARGET:-target}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 "$PYTHON" tools/make_bench_backbone.py --output "$BACKBONE"
-CP_FILE=$PWD/engine/$TARGET/benchmark.classpath
-mvn -q -B -o -Dgeopigeon.target="$TARGET" -pl engine compile dependency:build-classpath \
-    -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
-exec java -Xmx2g -Dai.djl.offline=true -cp "engine/$TARGET/classes:$(cat "$CP_FILE")" \
-    org.geopigeon.engine.bench.BackboneBenchmark --backbone "$BACKBONE" --python "$PYTHON" "$@"
+exec tools/run-engine-main.sh -Xmx2g org.geopigeon.engine.bench.BackboneBenchmark --backbone "$BACKBONE" --python "$PYTHON" "$@"

@@ -6,12 +6,6 @@
 # Environment: GEOPIGEON_TARGET (Maven output folder, default target).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TARGET="${GEOPIGEON_TARGET:-target}"
 cd "$ROOT"
 [[ -f ../shared/data/points/geoclip_coordinates_100k.csv ]] || { echo "missing ../shared/data/points/geoclip_coordinates_100k.csv" >&2; exit 1; }
-CP_FILE="$ROOT/engine/$TARGET/synthetic.classpath"
-mvn -q -B -o -Dgeopigeon.target="$TARGET" -pl engine compile dependency:build-classpath \
-    -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
-exec java -Xmx4g -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error \
-    -cp "engine/$TARGET/classes:$(cat "$CP_FILE")" org.geopigeon.engine.bench.SyntheticExperiment "$@"
+exec "$ROOT/tools/run-engine-main.sh" -Xmx4g org.geopigeon.engine.bench.SyntheticExperiment "$@"

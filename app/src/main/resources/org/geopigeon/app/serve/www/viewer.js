@@ -90,12 +90,22 @@
     apply();
   }
 
+  /**
+   * No real boundary edge spans more than 90 degrees of longitude: such an edge is a ring wrapped across the
+   * antimeridian (or cut badly along it), and drawn straight it would streak across the whole map. Start a new
+   * subpath there instead.
+   */
+  const WRAP_DEGREES = 90;
+
   function ringPath(ring) {
     let d = '';
+    let wrapped = false;
     for (let i = 0; i < ring.length; i++) {
-      d += (i === 0 ? 'M' : 'L') + (+ring[i][0]).toFixed(3) + ',' + (+ring[i][1]).toFixed(3);
+      const jump = i > 0 && Math.abs(ring[i][0] - ring[i - 1][0]) > WRAP_DEGREES;
+      wrapped = wrapped || jump;
+      d += (i === 0 || jump ? 'M' : 'L') + (+ring[i][0]).toFixed(3) + ',' + (+ring[i][1]).toFixed(3);
     }
-    return d + 'Z';
+    return wrapped ? d : d + 'Z';
   }
 
   function geometryPath(g) {

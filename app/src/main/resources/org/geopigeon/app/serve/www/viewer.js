@@ -91,29 +91,29 @@
   }
 
   /**
-   * No real boundary edge spans more than 90 degrees of longitude: such an edge is a ring wrapped across the
-   * antimeridian (or cut badly along it), and drawn straight it would streak across the whole map. Start a new
-   * subpath there instead.
+   * Outlines skip edges longer than this many degrees of longitude: no real boundary edge is that long, but
+   * rings cut along the antimeridian (Russia, Fiji in Natural Earth derived files) contain zero-width slivers
+   * whose edges would streak across the whole map. Fills use the rings unchanged (a sliver fills nothing).
    */
-  const WRAP_DEGREES = 90;
+  const STREAK_DEGREES = 40;
 
-  function ringPath(ring) {
+  function ringPath(ring, outline) {
     let d = '';
-    let wrapped = false;
     for (let i = 0; i < ring.length; i++) {
-      const jump = i > 0 && Math.abs(ring[i][0] - ring[i - 1][0]) > WRAP_DEGREES;
-      wrapped = wrapped || jump;
+      const jump = i > 0 && outline && Math.abs(ring[i][0] - ring[i - 1][0]) > STREAK_DEGREES;
       d += (i === 0 || jump ? 'M' : 'L') + (+ring[i][0]).toFixed(3) + ',' + (+ring[i][1]).toFixed(3);
     }
-    return wrapped ? d : d + 'Z';
+    return outline ? d : d + 'Z';
   }
 
-  function geometryPath(g) {
+  /** SVG path data of a (Multi)Polygon in degrees; `outline` for the stroke-only variant. */
+  function geometryPath(g, outline = false) {
     if (!g) return '';
+    const rings = (polygon) => polygon.map((r) => ringPath(r, outline)).join('');
     switch (g.type) {
-      case 'Polygon': return g.coordinates.map(ringPath).join('');
-      case 'MultiPolygon': return g.coordinates.map((p) => p.map(ringPath).join('')).join('');
-      case 'GeometryCollection': return g.geometries.map(geometryPath).join('');
+      case 'Polygon': return rings(g.coordinates);
+      case 'MultiPolygon': return g.coordinates.map(rings).join('');
+      case 'GeometryCollection': return g.geometries.map((m) => geometryPath(m, outline)).join('');
       default: return '';
     }
   }
@@ -153,13 +153,10 @@
     // Lowest rank last, so the most probable cell and its outline are on top.
     [...cells].sort((a, b) => b.properties.rank - a.properties.rank).forEach((c) => {
       const p = c.properties;
-      const path = el('path', {
-        d: geometryPath(c.geometry),
-        fill: classOf(PROBABILITY_CLASSES, p.probability).color,
-        class: p.rank === 1 ? 'rank1' : '',
-        'data-rank': p.rank,
-      }, layer);
-      el('title', {}, path).textContent = `#${p.rank} ${p.name}${p.admin1 ? ', ' + p.admin1 : ''} (${p.country}): `
+      const g = el('g', { class: p.rank === 1 ? 'rank1' : '', 'data-rank': p.rank }, layer);
+      el('path', { d: geometryPath(c.geometry), fill: classOf(PROBABILITY_CLASSES, p.probability).color, class: 'fill' }, g);
+      el('path', { d: geometryPath(c.geometry, true), class: 'edge' }, g);
+      el('title', {}, g).textContent = `#${p.rank} ${p.name}${p.admin1 ? ', ' + p.admin1 : ''} (${p.country}): `
           + percent(p.probability);
     });
   }
@@ -257,10 +254,10 @@
   }
 
   function highlight(rank, on) {
-    const path = $('cells-layer').querySelector(`path[data-rank="${rank}"]`);
-    if (path) {
-      path.classList.toggle('hl', on);
-      if (on) path.parentNode.appendChild(path); // bring to front while highlighted
+    const cell = $('cells-layer').querySelector(`g[data-rank="${rank}"]`);
+    if (cell) {
+      cell.classList.toggle('hl', on);
+      if (on) cell.parentNode.appendChild(cell); // bring to front while highlighted
     }
   }
 
@@ -331,6 +328,7 @@
     try {
       const { body, response } = await getJson('boundaries');
       $('land').setAttribute('d', body.features.map((f) => geometryPath(f.geometry)).join(''));
+      $('borders').setAttribute('d', body.features.map((f) => geometryPath(f.geometry, true)).join(''));
       const kind = response.headers.get('X-GeoPigeon-Boundaries');
       $('attribution').textContent = kind === 'geocells'
           ? 'Background: model geocells (no country outlines installed)'

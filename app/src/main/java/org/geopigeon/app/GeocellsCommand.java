@@ -77,11 +77,25 @@ final class GeocellsCommand implements Callable<Integer> {
 
         @Option(names = "--no-bisect",
                 description = "leave cells above --max-points that OPTICS cannot split (PIGEON); by default they are cut"
-                        + " in two at the median")
+                        + " in two across their principal axis")
         boolean noBisect;
+
+        @Option(names = "--fuse", paramLabel = "closest|largest", defaultValue = "closest",
+                description = {"which neighbour a small cell joins (within PIGEON's preference groups): closest = the"
+                        + " smallest increase in spread (Ward cost; default, lower oracle error), largest = the one with"
+                        + " most points (PIGEON)"})
+        String fuse;
 
         @Option(names = "--out", paramLabel = "FILE.geojson", required = true, description = "output geocell GeoJSON")
         Path out;
+
+        private static BuildOptions.FuseTarget fuseTarget(String name) {
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "closest" -> BuildOptions.FuseTarget.CLOSEST;
+                case "largest" -> BuildOptions.FuseTarget.LARGEST;
+                default -> throw new IllegalArgumentException("--fuse must be closest or largest, got '" + name + "'");
+            };
+        }
 
         @Override
         public Integer call() {
@@ -89,7 +103,7 @@ final class GeocellsCommand implements Callable<Integer> {
             PrintWriter outw = spec.commandLine().getOut();
             BuildOptions options;
             try {
-                options = new BuildOptions(minPoints, maxPoints, seed, !noBisect, line -> {
+                options = new BuildOptions(minPoints, maxPoints, seed, !noBisect, fuseTarget(fuse), line -> {
                     err.println(line);
                     err.flush();
                 });

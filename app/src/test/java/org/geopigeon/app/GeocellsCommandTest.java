@@ -78,4 +78,19 @@ class GeocellsCommandTest {
         assertEquals(2, sizes.exitCode());
         assertTrue(sizes.err().contains("at least twice min points"), sizes.err());
     }
+
+    @Test
+    void pigeonsLargestFuseRuleIsSelectableAndUnknownRulesAreRefused() throws IOException {
+        Path out = dir.resolve("largest.geojson");
+        Run r = TrainCommandTest.run("geocells", "build", "--points", points(200).toString(), "--boundaries",
+                boundaries().toString(), "--min-points", "20", "--max-points", "40", "--fuse", "largest",
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(200, GeocellGeoJson.read(out).cells().stream().mapToInt(Geocell::pointCount).sum());
+
+        Run bad = TrainCommandTest.run("geocells", "build", "--points", points(200).toString(), "--boundaries",
+                boundaries().toString(), "--fuse", "smallest", "--out", dir.resolve("x.geojson").toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--fuse must be closest or largest"), bad.err());
+    }
 }

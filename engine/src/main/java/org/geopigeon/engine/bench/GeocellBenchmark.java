@@ -21,6 +21,7 @@ import org.geopigeon.engine.geo.Haversine;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
+import org.geopigeon.engine.geocell.GeocellIndex;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.geocell.build.BoundaryLayer;
 import org.geopigeon.engine.geocell.build.BoundaryReader;
@@ -39,7 +40,15 @@ import org.geopigeon.engine.geocell.build.TrainingPoint;
  * cell, time, peak heap) and the oracle error of both partitions on the hold-out. Run with
  * tools/bench_geocells.sh.
  *
- * <p>Arguments: [repo root (default .)] [output geojson (optional)].
+ * <p>Arguments: [repo root (default .)] [output geojson (optional)] [options]. Options:
+ * <ul>
+ *   <li>{@code --split-seed N}: hold out a seeded random 10% instead of every 10th point (a second,
+ *       independent split, so a change is not tuned to one hold-out);</li>
+ *   <li>{@code --fuse largest|closest}: which neighbour a small cell merges into (default closest;
+ *       largest is PIGEON's rule);</li>
+ *   <li>{@code --errors FILE}: write one CSV row per hold-out point (its cell, both oracle errors)
+ *       for analysing where the error comes from.</li>
+ * </ul>
  */
 public final class GeocellBenchmark {
 
@@ -47,7 +56,19 @@ public final class GeocellBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
+        List<String> positional = new ArrayList<>();
+        Long splitSeed = null;
+        Path errorsFile = null;
+        BuildOptions.FuseTarget fuse = BuildOptions.FuseTarget.CLOSEST;
+        for (int a = 0; a < args.length; a++) {
+            switch (args[a]) {
+                case "--split-seed" -> splitSeed = Long.parseLong(value(args, ++a));
+                case "--errors" -> errorsFile = Path.of(value(args, ++a));
+                case "--fuse" -> fuse = BuildOptions.FuseTarget.valueOf(value(args, ++a).toUpperCase(Locale.ROOT));
+                default -> positional.add(args[a]);
+            }
+        }
+        Path root = Path.of(positional.isEmpty() ? "." : positional.get(0));
         Path pointsFile = root.resolve("../shared/data/points/geoclip_coordinates_100k.csv").normalize();
         Path s2File = root.resolve("../shared/data/anchors/geoestimation_s2cells_50_5000.csv").normalize();
         Path boundaries = root.resolve("sample-data/boundaries");
@@ -58,9 +79,10 @@ public final class GeocellBenchmark {
         PointSet all = PointCsvReader.read(pointsFile);
         List<TrainingPoint> train = new ArrayList<>();
         List<LatLon> holdout = new ArrayList<>();
+        boolean[] heldOut = holdoutMask(all.points().size(), splitSeed);
         for (int i = 0; i < all.points().size(); i++) {
             TrainingPoint p = all.points().get(i);
-            if (i % 10 == 9) {
+            if (heldOut[i]) {
                 holdout.add(new LatLon(p.lat(), p.lon()));
             } else {
                 train.add(p);
@@ -71,15 +93,16 @@ public final class GeocellBenchmark {
                 BoundaryReader.read(boundaries.resolve("admin1.geojson"), false));
 
         long t0 = System.nanoTime();
-        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, System.err::println))
+        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, fuse, System.err::println))
                 .build(new PointSet(pointsFile.toString(), train, 0, List.of()), layers);
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         GeocellSet cells = result.cells();
-        if (args.length > 1) {
-            GeocellGeoJson.write(cells, Path.of(args[1]));
+        if (positional.size() > 1) {
+            GeocellGeoJson.write(cells, Path.of(positional.get(1)));
         }
         int[] counts = cells.cells().stream().mapToInt(Geocell::pointCount).sorted().toArray();
-        System.out.printf(Locale.ROOT, "train points %d, hold-out %d%n", train.size(), holdout.size());
+        System.out.printf(Locale.ROOT, "train points %d, hold-out %d (%s)%n", train.size(), holdout.size(),
+                splitSeed == null ? "every 10th point" : "random 10%, seed " + splitSeed);
         System.out.printf(Locale.ROOT, "geocells: %d cells in %d countries; points per cell min %d / median %d / max %d;"
                         + " %d left above MAX; %d points outside boundaries%n",
                 cells.size(), result.report().countries(), counts[0], counts[counts.length / 2], counts[counts.length - 1],
@@ -87,12 +110,59 @@ public final class GeocellBenchmark {
         System.out.printf(Locale.ROOT, "build time %.1f s, peak heap %.0f MB (max heap %.0f MB)%n", buildSeconds,
                 peakHeapMb(), Runtime.getRuntime().maxMemory() / 1048576.0);
 
-        ErrorMetrics.Result ours = GeocellOracle.evaluate(cells, holdout);
+        double[] ourKm = GeocellOracle.errorsKm(cells, holdout);
+        ErrorMetrics.Result ours = ErrorMetrics.fromDistances(ourKm);
         S2Partition s2 = S2Partition.read(s2File);
-        ErrorMetrics.Result theirs = ErrorMetrics.fromDistances(s2.errorsKm(holdout));
+        double[] theirKm = s2.errorsKm(holdout);
+        ErrorMetrics.Result theirs = ErrorMetrics.fromDistances(theirKm);
+        if (errorsFile != null) {
+            writeErrors(errorsFile, cells, holdout, ourKm, theirKm);
+        }
         System.out.println("oracle error on the hold-out (km; acc = share strictly below the radius):");
         System.out.println(row("semantic geocells (" + cells.size() + ")", ours));
         System.out.println(row("S2 GeoEstimation (" + s2.size() + ")", theirs));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("option " + args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Every 10th point, or with a seed a random 10% (exactly a tenth, rounded down). */
+    static boolean[] holdoutMask(int n, Long seed) {
+        boolean[] mask = new boolean[n];
+        if (seed == null) {
+            for (int i = 9; i < n; i += 10) {
+                mask[i] = true;
+            }
+            return mask;
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        for (int k = 0; k < n / 10; k++) {
+            mask[order.get(k)] = true;
+        }
+        return mask;
+    }
+
+    private static void writeErrors(Path file, GeocellSet cells, List<LatLon> holdout, double[] ourKm, double[] theirKm)
+            throws IOException {
+        GeocellIndex index = new GeocellIndex(cells);
+        try (java.io.PrintWriter out = new java.io.PrintWriter(Files.newBufferedWriter(file))) {
+            out.println("lat,lon,cell_id,country,cell_points,covered,err_km,s2_err_km");
+            for (int i = 0; i < holdout.size(); i++) {
+                LatLon p = holdout.get(i);
+                int covering = index.covering(p);
+                Geocell c = cells.get(covering >= 0 ? covering : index.nearestCentroid(p));
+                out.printf(Locale.ROOT, "%.6f,%.6f,%s,%s,%d,%b,%.3f,%.3f%n", p.lat(), p.lon(), c.id().replace(',', ';'),
+                        c.country(), c.pointCount(), covering >= 0, ourKm[i], theirKm[i]);
+            }
+        }
     }
 
     private static String row(String name, ErrorMetrics.Result r) {

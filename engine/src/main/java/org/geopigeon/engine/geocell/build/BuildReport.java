@@ -15,7 +15,7 @@ import java.util.List;
  * @param countries           countries with at least one cell
  * @param merges              fuse operations
  * @param splits              successful splits (bisections included)
- * @param bisections          splits made by the median-bisection fallback
+ * @param bisections          splits made by the principal-axis bisection fallback
  * @param cellsAboveMax       ids of cells still above MAX because no OPTICS round split them
  * @param notes               input warnings (skipped rows, photos without GPS...)
  * @param seconds             wall time of the build

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.geopigeon.engine.geo.Haversine;
+import org.geopigeon.engine.geo.LatLon;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.prep.PreparedGeometry;
 import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
@@ -11,8 +13,9 @@ import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 /**
  * Fuses the cells of one country until none has fewer than MIN points (PIGEON's merge step).
  *
- * <p>Repeatedly a small cell is drawn at random (seeded, so runs repeat) and merged into the
- * LARGEST cell of the first non-empty candidate group, tried in this order:
+ * <p>Repeatedly a small cell is drawn at random (seeded, so runs repeat) and merged into one cell
+ * of the first non-empty candidate group ({@link BuildOptions.FuseTarget}: PIGEON's LARGEST cell,
+ * or the CLOSEST one by Ward's cost), the groups tried in this order:
  * <ol>
  *   <li>small neighbours in the same admin-1,</li>
  *   <li>any neighbour in the same admin-1,</li>
@@ -29,10 +32,25 @@ final class CellFuser {
 
     private final int minPoints;
     private final Random random;
+    private final BuildOptions.FuseTarget target;
+    private final double[] lons;
+    private final double[] lats;
 
+    /** PIGEON's rule (largest candidate), which needs no point positions. */
     CellFuser(int minPoints, Random random) {
+        this(minPoints, random, BuildOptions.FuseTarget.LARGEST, null, null);
+    }
+
+    /** @param lons longitudes, @param lats latitudes of the points the cells index (needed for CLOSEST) */
+    CellFuser(int minPoints, Random random, BuildOptions.FuseTarget target, double[] lons, double[] lats) {
+        if (target == BuildOptions.FuseTarget.CLOSEST && (lons == null || lats == null)) {
+            throw new IllegalArgumentException("fusing into the closest cell needs the point positions");
+        }
         this.minPoints = minPoints;
         this.random = random;
+        this.target = target;
+        this.lons = lons;
+        this.lats = lats;
     }
 
     /** Fuses in place; {@code cells} are those of a single country. Returns how many merges happened. */
@@ -104,11 +122,37 @@ final class CellFuser {
                 neighbours.stream().filter(c -> !c.admin1.equals(s.admin1) && c.count() < minPoints).toList(),
                 neighbours);
         for (List<WorkCell> tier : tiers) {
-            if (!tier.isEmpty()) {
-                return tier.stream().max(Comparator.comparingInt(WorkCell::count)
-                        .thenComparing(c -> c.id, Comparator.reverseOrder())).orElseThrow();
+            if (tier.isEmpty()) {
+                continue;
             }
+            if (target == BuildOptions.FuseTarget.CLOSEST) {
+                LatLon sm = mean(s);
+                return tier.stream().min(Comparator.comparingDouble((WorkCell c) -> wardCost(s, sm, c))
+                        .thenComparing(c -> c.id)).orElseThrow();
+            }
+            return tier.stream().max(Comparator.comparingInt(WorkCell::count)
+                    .thenComparing(c -> c.id, Comparator.reverseOrder())).orElseThrow();
         }
         return null;
+    }
+
+    /**
+     * Ward's merge cost: how much merging adds to the sum of squared distances (km²) from the points
+     * to their cell's mean, n_s * n_c / (n_s + n_c) * |mean_s - mean_c|².
+     */
+    private double wardCost(WorkCell s, LatLon sMean, WorkCell c) {
+        double km = Haversine.km(sMean, mean(c));
+        return (double) s.count() * c.count() / (s.count() + c.count()) * km * km;
+    }
+
+    /** Mean of the cell's points, as the geocell centroid is computed. */
+    private LatLon mean(WorkCell c) {
+        double lon = 0;
+        double lat = 0;
+        for (int i : c.points) {
+            lon += lons[i];
+            lat += lats[i];
+        }
+        return new LatLon(lat / c.count(), lon / c.count());
     }
 }

@@ -114,33 +114,84 @@ final class CellSplitter {
     }
 
     /**
-     * Fallback for cells no OPTICS round splits (evenly spread points): two groups at the median
-     * of the wider coordinate, then split like two clusters (nearest group mean, Voronoi of means).
+     * Fallback for cells no OPTICS round splits (evenly spread points): {@link #principalAxisCut},
+     * then split like two clusters (nearest group mean, Voronoi of means).
      */
     private List<WorkCell> bisect(WorkCell cell, double[] x, double[] y) {
+        return byClusterMeans(cell, x, y, principalAxisCut(x, y, minPoints), 2);
+    }
+
+    /**
+     * Two groups (labels 0 / 1) from one straight cut across the principal axis of the points: of
+     * the cuts leaving at least {@code minSide} points on each side (fewer if there are not 2 *
+     * minSide points), the one with the least total squared distance of the points to their
+     * group's mean — the spread a centroid prediction pays for. A median cut of the wider
+     * coordinate halves a city and its suburbs alike; this cut follows gaps in the points.
+     * Coordinates are raw (lon, lat) degrees like the Voronoi split that follows. Never cuts
+     * between points at the same position along the axis.
+     */
+    static int[] principalAxisCut(double[] x, double[] y, int minSide) {
         int n = x.length;
-        double minX = Double.POSITIVE_INFINITY;
-        double maxX = Double.NEGATIVE_INFINITY;
-        double minY = Double.POSITIVE_INFINITY;
-        double maxY = Double.NEGATIVE_INFINITY;
+        double mx = 0;
+        double my = 0;
         for (int i = 0; i < n; i++) {
-            minX = Math.min(minX, x[i]);
-            maxX = Math.max(maxX, x[i]);
-            minY = Math.min(minY, y[i]);
-            maxY = Math.max(maxY, y[i]);
+            mx += x[i];
+            my += y[i];
         }
-        double[] key = (maxX - minX) >= (maxY - minY) ? x : y;
+        mx /= n;
+        my /= n;
+        double sxx = 0;
+        double syy = 0;
+        double sxy = 0;
+        for (int i = 0; i < n; i++) {
+            double dx = x[i] - mx;
+            double dy = y[i] - my;
+            sxx += dx * dx;
+            syy += dy * dy;
+            sxy += dx * dy;
+        }
+        double theta = 0.5 * Math.atan2(2 * sxy, sxx - syy); // direction of the largest variance
+        double ux = Math.cos(theta);
+        double uy = Math.sin(theta);
+        double[] along = new double[n];
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
+            along[i] = x[i] * ux + y[i] * uy;
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> a.equals(b) ? 0
-                : key[a] != key[b] ? Double.compare(key[a], key[b]) : Integer.compare(a, b));
+        java.util.Arrays.sort(order, (a, b) -> along[a] != along[b] ? Double.compare(along[a], along[b])
+                : Integer.compare(a, b));
+        // prefix sums of x, y, x² + y² in axis order: the squared spread of any prefix / suffix in O(1)
+        double[] px = new double[n + 1];
+        double[] py = new double[n + 1];
+        double[] pq = new double[n + 1];
+        for (int r = 0; r < n; r++) {
+            int i = order[r];
+            px[r + 1] = px[r] + x[i];
+            py[r + 1] = py[r] + y[i];
+            pq[r + 1] = pq[r] + x[i] * x[i] + y[i] * y[i];
+        }
+        int side = Math.max(1, Math.min(minSide, n / 2));
+        int bestCut = n / 2;
+        double best = Double.POSITIVE_INFINITY;
+        for (int k = side; k <= n - side; k++) {
+            if (along[order[k - 1]] == along[order[k]]) {
+                continue;
+            }
+            double first = pq[k] - (px[k] * px[k] + py[k] * py[k]) / k;
+            double rx = px[n] - px[k];
+            double ry = py[n] - py[k];
+            double second = pq[n] - pq[k] - (rx * rx + ry * ry) / (n - k);
+            if (first + second < best) {
+                best = first + second;
+                bestCut = k;
+            }
+        }
         int[] labels = new int[n];
         for (int r = 0; r < n; r++) {
-            labels[order[r]] = r < n / 2 ? 0 : 1;
+            labels[order[r]] = r < bestCut ? 0 : 1;
         }
-        return byClusterMeans(cell, x, y, labels, 2);
+        return labels;
     }
 
     /** Relabels clusters below MIN as noise and renumbers the rest 0..k-1; returns k. */

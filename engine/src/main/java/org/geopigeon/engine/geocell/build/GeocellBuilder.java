@@ -127,7 +127,7 @@ public final class GeocellBuilder {
                 + " dropped (country without points)");
 
         // 3. fuse
-        CellFuser fuser = new CellFuser(options.minPoints(), new Random(options.seed()));
+        CellFuser fuser = new CellFuser(options.minPoints(), new Random(options.seed()), options.fuseTarget(), lons, lats);
         int merges = 0;
         for (List<WorkCell> countryCells : cellsByCountry.values()) {
             countryCells.sort(Comparator.comparing(c -> c.id));
@@ -167,7 +167,7 @@ public final class GeocellBuilder {
                         + options.maxPoints() + " points");
             }
         }
-        options.progress().accept("split: " + splits + " splits (" + bisections + " by median bisection) -> "
+        options.progress().accept("split: " + splits + " splits (" + bisections + " by principal-axis bisection) -> "
                 + done.size() + " cells (" + aboveMax.size() + " left above " + options.maxPoints() + " points)");
 
         GeocellSet set = toGeocells(done, pts);

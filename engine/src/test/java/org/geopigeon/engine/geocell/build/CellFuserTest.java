@@ -2,6 +2,7 @@ package org.geopigeon.engine.geocell.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -10,7 +11,10 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The fuse preference order: small same admin-1, any same admin-1, small elsewhere, any; largest candidate wins. */
+/**
+ * The fuse preference order: small same admin-1, any same admin-1, small elsewhere, any; within a
+ * group the largest candidate (PIGEON) or the closest one by Ward's cost wins.
+ */
 class CellFuserTest {
 
     private static final int MIN = 10;
@@ -84,5 +88,60 @@ class CellFuserTest {
         assertEquals(1, tiny.size());
         assertSame(b, tiny.get(0), "the larger cell absorbs the rest");
         assertEquals(7, b.count());
+    }
+
+    /** Cells over the points of {@code lons}/{@code lats}, each holding the points of [from, to). */
+    private static WorkCell placed(String id, String admin1, int from, int to, double x0, double x1) {
+        return new WorkCell(id, id, admin1, "AAA", SyntheticWorld.box(x0, 0, x1, 1), IntStream.range(from, to).toArray());
+    }
+
+    /** 5 points at x 1.5 (small cell), 50 at x 0.9 (left neighbour's edge), 80 at x 2.9 (right neighbour's far side). */
+    private static double[][] smallBetweenNearAndFar() {
+        double[] lons = new double[135];
+        double[] lats = new double[135];
+        for (int i = 0; i < 135; i++) {
+            lons[i] = i < 5 ? 1.5 : i < 55 ? 0.9 : 2.9;
+            lats[i] = 0.5 + 0.001 * (i % 7);
+        }
+        return new double[][] {lons, lats};
+    }
+
+    @Test
+    void closestTargetJoinsTheNeighbourWhosePointsAreNearestNotTheLargest() {
+        double[][] pos = smallBetweenNearAndFar();
+        WorkCell small = placed("s", "X", 0, 5, 1, 2);
+        WorkCell left = placed("l", "Y", 5, 55, 0, 1);
+        WorkCell right = placed("r", "Z", 55, 135, 2, 3);
+        new CellFuser(MIN, new Random(330), BuildOptions.FuseTarget.CLOSEST, pos[0], pos[1])
+                .fuse(new ArrayList<>(List.of(small, left, right)));
+        assertEquals(55, left.count(), "photos 0.6 degrees away beat a larger neighbour whose photos are 1.4 away");
+        assertEquals(80, right.count());
+
+        WorkCell small2 = placed("s", "X", 0, 5, 1, 2);
+        WorkCell left2 = placed("l", "Y", 5, 55, 0, 1);
+        WorkCell right2 = placed("r", "Z", 55, 135, 2, 3);
+        new CellFuser(MIN, new Random(330), BuildOptions.FuseTarget.LARGEST, pos[0], pos[1])
+                .fuse(new ArrayList<>(List.of(small2, left2, right2)));
+        assertEquals(85, right2.count(), "PIGEON's rule still picks the largest");
+    }
+
+    @Test
+    void closestTargetKeepsThePreferenceOrder() {
+        double[][] pos = smallBetweenNearAndFar();
+        // The far neighbour shares the small cell's admin-1: the admin-1 group is tried first, whatever the distance.
+        WorkCell small = placed("s", "X", 0, 5, 1, 2);
+        WorkCell near = placed("l", "Y", 5, 55, 0, 1);
+        WorkCell far = placed("r", "X", 55, 135, 2, 3);
+        new CellFuser(MIN, new Random(330), BuildOptions.FuseTarget.CLOSEST, pos[0], pos[1])
+                .fuse(new ArrayList<>(List.of(small, near, far)));
+        assertEquals(85, far.count());
+        assertEquals(50, near.count());
+    }
+
+    @Test
+    void closestTargetNeedsPointPositions() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CellFuser(MIN, new Random(1), BuildOptions.FuseTarget.CLOSEST, null, null));
+        assertTrue(e.getMessage().contains("point positions"), e.getMessage());
     }
 }

@@ -7,13 +7,21 @@ import java.util.List;
  *
  * @param source        file name
  * @param units         polygonal features, in file order
- * @param repairedNames names of the features whose invalid geometry was repaired
+ * @param repairedNames names of the features whose invalid geometry was repaired; features cut at the antimeridian
+ *                      appear as "name (cut at the antimeridian)" ({@link BoundaryReader#CUT_NOTE})
  * @param skippedCount  features left out (no geometry, not polygonal, empty after repair)
+ * @param antimeridianCutCount features whose rings were stitched across the antimeridian and cut there
  */
-public record BoundaryLayer(String source, List<AdminUnit> units, List<String> repairedNames, int skippedCount) {
+public record BoundaryLayer(String source, List<AdminUnit> units, List<String> repairedNames, int skippedCount,
+        int antimeridianCutCount) {
 
     public BoundaryLayer {
         units = List.copyOf(units);
         repairedNames = List.copyOf(repairedNames);
+    }
+
+    /** A layer with nothing cut at the antimeridian. */
+    public BoundaryLayer(String source, List<AdminUnit> units, List<String> repairedNames, int skippedCount) {
+        this(source, units, repairedNames, skippedCount, 0);
     }
 }

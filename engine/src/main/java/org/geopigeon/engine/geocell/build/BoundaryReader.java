@@ -24,6 +24,11 @@ import org.locationtech.jts.geom.util.GeometryFixer;
  * <p>Invalid polygons are repaired with JTS {@link GeometryFixer} (keeps every part of a
  * self-intersecting ring, unlike buffer(0)) and their names reported; features without polygonal
  * geometry are skipped and counted.
+ *
+ * <p>Rings stitched across the antimeridian (world-atlas / d3 geostitch data, a longitude jump over 180 degrees
+ * between two vertices, or a ring around a pole) are first cut into pieces inside [-180, 180] by
+ * {@link AntimeridianCutter}; such features are reported among the repaired names with {@link #CUT_NOTE} and counted
+ * in {@link BoundaryLayer#antimeridianCutCount()}. Other features keep their coordinates exactly.
  */
 public final class BoundaryReader {
 
@@ -33,6 +38,8 @@ public final class BoundaryReader {
     private static final String[] NAME_KEYS = {"name", "NAME", "name_en", "NAME_EN", "NAME_2", "NAME_1", "NAME_0",
         "shapeName", "admin", "ADMIN"};
     private static final String[] ADMIN1_KEYS = {"admin1", "NAME_1", "region"};
+    /** Appended to the name of a feature in the repair report when its rings were cut at the antimeridian. */
+    public static final String CUT_NOTE = " (cut at the antimeridian)";
     private static final String[] ID_KEYS = {"iso_3166_2", "GID_2", "GID_1", "shapeID", "id"};
 
     private BoundaryReader() {
@@ -88,6 +95,7 @@ public final class BoundaryReader {
         List<AdminUnit> units = new ArrayList<>();
         List<String> repaired = new ArrayList<>();
         int skipped = 0;
+        int cutCount = 0;
         for (int i = 0; i < features.size(); i++) {
             TopoJson.Feature f = features.get(i);
             JsonNode p = f.properties();
@@ -109,6 +117,16 @@ public final class BoundaryReader {
                 skipped++;
                 continue;
             }
+            Geometry cut = AntimeridianCutter.cut(g);
+            if (cut != g) {
+                g = cut;
+                cutCount++;
+                repaired.add((name.isEmpty() ? id : name) + CUT_NOTE);
+                if (g.isEmpty()) {
+                    skipped++;
+                    continue;
+                }
+            }
             if (!g.isValid()) {
                 g = GeometryFixer.fix(g);
                 repaired.add(name.isEmpty() ? id : name);
@@ -123,7 +141,7 @@ public final class BoundaryReader {
         if (units.isEmpty()) {
             throw new IllegalArgumentException("none of its " + features.size() + " features has a usable polygon");
         }
-        return new BoundaryLayer(source, units, repaired, skipped);
+        return new BoundaryLayer(source, units, repaired, skipped, cutCount);
     }
 
     private static String first(JsonNode props, String[] keys) {

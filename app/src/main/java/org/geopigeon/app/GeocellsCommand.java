@@ -124,8 +124,10 @@ final class GeocellsCommand implements Callable<Integer> {
                     boolean countryLevel = i == 0 && layerFiles.size() > 1;
                     BoundaryLayer layer = BoundaryReader.read(layerFiles.get(i), countryLevel);
                     if (!layer.repairedNames().isEmpty()) {
+                        // Antimeridian cuts are listed with the repairs, each name marked "(cut at the antimeridian)".
                         err.println("warning: " + layerFiles.get(i) + ": repaired " + layer.repairedNames().size()
-                                + " invalid polygons: " + abbreviate(layer.repairedNames()));
+                                + " polygons (" + layer.antimeridianCutCount() + " cut at the antimeridian): "
+                                + abbreviate(layer.repairedNames()));
                     }
                     if (layer.skippedCount() > 0) {
                         err.println("warning: " + layerFiles.get(i) + ": skipped " + layer.skippedCount()

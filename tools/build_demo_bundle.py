@@ -340,7 +340,7 @@ def main(argv=None):
                       "refinement index; geocells from %s." % (SEED, ATTRIBUTION),
         "backbone": {"file": "backbone.pt", "inputSize": config.image_size, "resizeShortestEdge": config.image_size,
                      "cropSize": config.image_size, "resample": "bicubic", "mean": ecv.CLIP_MEAN, "std": ecv.CLIP_STD,
-                     "embeddingDim": d, "pooling": "mean-all-tokens"},
+                     "embeddingDim": d, "pooling": "mean-all-tokens", "pretrained": False},
         "geocells": "geocells.geojson",
         "head": "head.safetensors",
         "refinement": "refinement.safetensors",

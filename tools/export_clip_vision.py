@@ -307,7 +307,7 @@ def check(model, config, output, seed=0):
     return diff
 
 
-def update_manifest(bundle_dir, backbone_file, config, pre, provenance):
+def update_manifest(bundle_dir, backbone_file, config, pre, provenance, pretrained):
     """Creates or updates BUNDLE/manifest.json's backbone section; other sections are kept."""
     path = os.path.join(bundle_dir, "manifest.json")
     if os.path.isfile(path):
@@ -321,7 +321,7 @@ def update_manifest(bundle_dir, backbone_file, config, pre, provenance):
              "defaults": {"topK": 5, "refineTopK": 5, "temperature": 1.6, "fallbackKm": 1000.0, "batchSize": 8}}
     old_dim = m.get("backbone", {}).get("embeddingDim")
     m["backbone"] = dict(file=os.path.basename(backbone_file), **pre, embeddingDim=config.hidden_size,
-                         pooling="mean-all-tokens")
+                         pooling="mean-all-tokens", pretrained=pretrained)
     m["provenance"] = (m.get("provenance") or "").strip()
     m["provenance"] = (m["provenance"] + " " if m["provenance"] else "") + provenance
     tmp = path + ".tmp"
@@ -373,7 +373,7 @@ def main(argv=None):
         prov = (f"Backbone: CLIP vision encoder from {os.path.abspath(a.hf_dir or weights_file)}, exported by "
                 f"tools/export_clip_vision.py (mean over all tokens of last_hidden_state)." if weights_file
                 else f"Backbone: random weights (seed {a.seed}).")
-        print(f"updated {update_manifest(a.bundle, output, config, pre, prov)}")
+        print(f"updated {update_manifest(a.bundle, output, config, pre, prov, pretrained=bool(weights_file))}")
 
 
 if __name__ == "__main__":

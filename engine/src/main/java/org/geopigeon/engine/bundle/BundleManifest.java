@@ -35,10 +35,13 @@ public record BundleManifest(String format, String name, String description, boo
      * @param std           per-channel std (RGB)
      * @param embeddingDim  D
      * @param pooling       "mean-all-tokens" for PIGEOTTO (mean of last_hidden_state over all tokens, pre post-LN)
+     * @param pretrained    true when the backbone carries real pretrained weights (an imported CLIP); false or
+     *                      absent for random demo weights, whose embeddings carry no geographic information, so a
+     *                      head trained on them does not either
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Backbone(String file, int inputSize, int resizeShortestEdge, int cropSize, String resample,
-                           List<Double> mean, List<Double> std, int embeddingDim, String pooling) {
+                           List<Double> mean, List<Double> std, int embeddingDim, String pooling, boolean pretrained) {
     }
 
     /**

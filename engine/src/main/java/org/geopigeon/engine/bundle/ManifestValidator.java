@@ -51,7 +51,7 @@ final class ManifestValidator {
         checkTriple(file, "backbone.std", b.std(), true);
         String pooling = b.pooling() == null ? "mean-all-tokens" : b.pooling();
         Backbone backbone = new Backbone(b.file(), b.inputSize(), resize, crop, resample, List.copyOf(b.mean()),
-                List.copyOf(b.std()), b.embeddingDim(), pooling);
+                List.copyOf(b.std()), b.embeddingDim(), pooling, b.pretrained());
         return new BundleManifest(m.format(), m.name(), m.description() == null ? "" : m.description(), m.trained(),
                 m.licence() == null ? "" : m.licence(), m.provenance() == null ? "" : m.provenance(), backbone,
                 m.geocells(), m.head(), blankToNull(m.refinement()), defaults(file, m.defaults()));

@@ -22,8 +22,8 @@ import org.geopigeon.engine.refine.RefinementIndex;
 
 /**
  * Writes a trained model bundle: a copy of a base bundle (for its backbone and preprocessing
- * settings) with new geocells, head, refinement index and an updated manifest ({@code trained=true},
- * provenance, description). Everything is written into a hidden temporary folder next to the target
+ * settings) with new geocells, head, refinement index and an updated manifest (name, description,
+ * provenance, and {@code trained}, which is true only when the base backbone is marked {@code pretrained}). Everything is written into a hidden temporary folder next to the target
  * and renamed into place at the end, so a failure leaves no half-written bundle. The base bundle's
  * README is not copied (it describes the base weights, not these).
  *
@@ -50,6 +50,11 @@ public final class TrainedBundleWriter {
             Objects.requireNonNull(name, "name");
         }
     }
+
+    /** Appended to the description when the base backbone is not marked {@code pretrained}. */
+    public static final String UNTRAINED_BACKBONE_NOTE = "The backbone has random, untrained weights (backbone.pretrained"
+            + " is not true), so the embeddings and this model carry no geographic information: import a real backbone"
+            + " with tools/import_backbone.sh first.";
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -92,9 +97,15 @@ public final class TrainedBundleWriter {
             if (c.refinement() != null) {
                 c.refinement().write(tmp.resolve(REFINEMENT));
             }
+            // A head trained on embeddings of a random (demo) backbone learns nothing about places.
+            boolean pretrainedBackbone = manifest.path("backbone").path("pretrained").asBoolean(false);
+            String description = c.description() == null ? "" : c.description();
+            if (!pretrainedBackbone) {
+                description = (description + " " + UNTRAINED_BACKBONE_NOTE).trim();
+            }
             manifest.put("name", c.name());
-            manifest.put("description", c.description() == null ? "" : c.description());
-            manifest.put("trained", true);
+            manifest.put("description", description);
+            manifest.put("trained", pretrainedBackbone);
             manifest.put("provenance", c.provenance() == null ? "" : c.provenance());
             manifest.put("geocells", GEOCELLS);
             manifest.put("head", HEAD);

@@ -228,7 +228,7 @@ class GeolocatorTest {
         return new BundleManifest(BundleManifest.FORMAT, "test-model", "fake", false, "CC0", "test",
                 new BundleManifest.Backbone("fake.pt", SIZE, SIZE, SIZE, "bicubic",
                         List.of(0.48145466, 0.4578275, 0.40821073), List.of(0.26862954, 0.26130258, 0.27577711), 3,
-                        "mean-all-tokens"),
+                        "mean-all-tokens", false),
                 "cells.geojson", "head.safetensors", null,
                 new BundleManifest.Defaults(topK, 3, 1.0, fallbackKm, 2));
     }

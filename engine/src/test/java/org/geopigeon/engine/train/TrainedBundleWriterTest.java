@@ -30,9 +30,14 @@ class TrainedBundleWriterTest {
 
     /** A minimal base bundle: manifest (with a field this version does not know) and a backbone file. */
     private Path base(int dim) throws IOException {
+        return base(dim, true);
+    }
+
+    private Path base(int dim, boolean pretrained) throws IOException {
         Path b = Files.createDirectories(dir.resolve("base"));
         Files.writeString(b.resolve("manifest.json"), "{\"format\":\"geopigeon-bundle/1\",\"name\":\"base\",\"trained\":false,"
-                + "\"backbone\":{\"file\":\"backbone.pt\",\"embeddingDim\":" + dim + "},\"geocells\":\"old.geojson\","
+                + "\"backbone\":{\"file\":\"backbone.pt\",\"embeddingDim\":" + dim + ",\"pretrained\":" + pretrained + "},"
+                + "\"geocells\":\"old.geojson\","
                 + "\"head\":\"old.safetensors\",\"refinement\":null,\"futureField\":42}");
         Files.writeString(b.resolve("backbone.pt"), "weights");
         Files.writeString(b.resolve("old.geojson"), "{}");
@@ -49,7 +54,8 @@ class TrainedBundleWriterTest {
         Path out = dir.resolve("out");
         TrainedBundleWriter.write(base(3), out, new TrainedBundleWriter.Contents(CELLS, head(3), null, "mine", "desc", "prov"));
         JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
-        assertTrue(m.path("trained").asBoolean());
+        assertTrue(m.path("trained").asBoolean(), "a head on a pretrained backbone is a trained model");
+        assertEquals("desc", m.path("description").asText());
         assertEquals("mine", m.path("name").asText());
         assertEquals("prov", m.path("provenance").asText());
         assertEquals("geocells.geojson", m.path("geocells").asText());
@@ -76,5 +82,15 @@ class TrainedBundleWriterTest {
         assertThrows(FileAlreadyExistsException.class, () -> TrainedBundleWriter.write(b, out,
                 new TrainedBundleWriter.Contents(CELLS, head(5), null, "x", "", "")));
         assertEquals("x", Files.readString(out.resolve("x")));
+    }
+
+    @Test
+    void aHeadOnARandomBackboneIsNotCalledTrained() throws IOException {
+        Path out = dir.resolve("out");
+        TrainedBundleWriter.write(base(3, false), out, new TrainedBundleWriter.Contents(CELLS, head(3), null, "mine", "desc", "prov"));
+        JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
+        assertFalse(m.path("trained").asBoolean(), "random backbone embeddings carry no geographic information");
+        assertTrue(m.path("description").asText().endsWith(TrainedBundleWriter.UNTRAINED_BACKBONE_NOTE),
+                m.path("description").asText());
     }
 }

@@ -46,6 +46,8 @@ import org.geopigeon.engine.geocell.build.TrainingPoint;
  *       independent split, so a change is not tuned to one hold-out);</li>
  *   <li>{@code --fuse largest|closest}: which neighbour a small cell merges into (default closest;
  *       largest is PIGEON's rule);</li>
+ *   <li>{@code --fuse-radius KM}: refuse fuses that leave a point farther than KM from its cell's
+ *       mean (default 500; Infinity: no limit, as PIGEON);</li>
  *   <li>{@code --errors FILE}: write one CSV row per hold-out point (its cell, both oracle errors)
  *       for analysing where the error comes from.</li>
  * </ul>
@@ -60,10 +62,12 @@ public final class GeocellBenchmark {
         Long splitSeed = null;
         Path errorsFile = null;
         BuildOptions.FuseTarget fuse = BuildOptions.FuseTarget.CLOSEST;
+        double fuseRadiusKm = BuildOptions.DEFAULT_MAX_FUSE_RADIUS_KM;
         for (int a = 0; a < args.length; a++) {
             switch (args[a]) {
                 case "--split-seed" -> splitSeed = Long.parseLong(value(args, ++a));
                 case "--errors" -> errorsFile = Path.of(value(args, ++a));
+                case "--fuse-radius" -> fuseRadiusKm = Double.parseDouble(value(args, ++a));
                 case "--fuse" -> fuse = BuildOptions.FuseTarget.valueOf(value(args, ++a).toUpperCase(Locale.ROOT));
                 default -> positional.add(args[a]);
             }
@@ -93,7 +97,8 @@ public final class GeocellBenchmark {
                 BoundaryReader.read(boundaries.resolve("admin1.geojson"), false));
 
         long t0 = System.nanoTime();
-        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, fuse, System.err::println))
+        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, fuse, fuseRadiusKm,
+                        System.err::println))
                 .build(new PointSet(pointsFile.toString(), train, 0, List.of()), layers);
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         GeocellSet cells = result.cells();

@@ -23,7 +23,12 @@ import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
  *   <li>any neighbour in the country.</li>
  * </ol>
  * A neighbour is a cell that intersects the small cell's polygons each scaled by 1.01 about their
- * own centre (PIGEON); when there is none, again with scale 2. A cell with no neighbour even then
+ * own centre (PIGEON); when there is none, again with scale 2. A neighbour is no candidate when a
+ * point of the merged cell would lie farther than the radius limit from the merged cell's mean (not
+ * in PIGEON; {@link BuildOptions#maxFuseRadiusKm()}): sparse admin units otherwise fuse into chains
+ * across a country (Yukon to Newfoundland, Transbaikal to Vladivostok, Easter Island with mainland
+ * Chile) and each of their photos is predicted at a centroid thousands of km away. The limit is on
+ * the merged cell, so repeated merges cannot walk a cell across a country. A cell with no neighbour even then
  * (a remote island) is left out of fusing and stays below MIN, as in PIGEON: merging it into a
  * far-away cell would move that cell's centroid. A country whose points total less than MIN
  * becomes one cell. Cells never merge across countries.
@@ -35,22 +40,37 @@ final class CellFuser {
     private final BuildOptions.FuseTarget target;
     private final double[] lons;
     private final double[] lats;
+    private final double maxRadiusKm;
 
     /** PIGEON's rule (largest candidate), which needs no point positions. */
     CellFuser(int minPoints, Random random) {
-        this(minPoints, random, BuildOptions.FuseTarget.LARGEST, null, null);
+        this(minPoints, random, BuildOptions.FuseTarget.LARGEST, null, null, Double.POSITIVE_INFINITY);
     }
 
     /** @param lons longitudes, @param lats latitudes of the points the cells index (needed for CLOSEST) */
     CellFuser(int minPoints, Random random, BuildOptions.FuseTarget target, double[] lons, double[] lats) {
-        if (target == BuildOptions.FuseTarget.CLOSEST && (lons == null || lats == null)) {
-            throw new IllegalArgumentException("fusing into the closest cell needs the point positions");
+        this(minPoints, random, target, lons, lats, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param maxRadiusKm a merge is refused when a point of the merged cell would lie farther than
+     *                    this from the merged cell's mean (infinite: no limit; needs point positions)
+     */
+    CellFuser(int minPoints, Random random, BuildOptions.FuseTarget target, double[] lons, double[] lats,
+              double maxRadiusKm) {
+        boolean needsPositions = target == BuildOptions.FuseTarget.CLOSEST || maxRadiusKm != Double.POSITIVE_INFINITY;
+        if (needsPositions && (lons == null || lats == null)) {
+            throw new IllegalArgumentException("fusing into the closest cell or with a radius limit needs the point positions");
+        }
+        if (!(maxRadiusKm > 0)) {
+            throw new IllegalArgumentException("max fused cell radius must be > 0 km, got " + maxRadiusKm);
         }
         this.minPoints = minPoints;
         this.random = random;
         this.target = target;
         this.lons = lons;
         this.lats = lats;
+        this.maxRadiusKm = maxRadiusKm;
     }
 
     /** Fuses in place; {@code cells} are those of a single country. Returns how many merges happened. */
@@ -108,7 +128,7 @@ final class CellFuser {
         List<WorkCell> out = new ArrayList<>();
         for (WorkCell c : cells) {
             if (c != s && grown.getEnvelopeInternal().intersects(c.geometry.getEnvelopeInternal())
-                    && pg.intersects(c.geometry)) {
+                    && pg.intersects(c.geometry) && withinRadius(s, c)) {
                 out.add(c);
             }
         }
@@ -143,6 +163,27 @@ final class CellFuser {
     private double wardCost(WorkCell s, LatLon sMean, WorkCell c) {
         double km = Haversine.km(sMean, mean(c));
         return (double) s.count() * c.count() / (s.count() + c.count()) * km * km;
+    }
+
+    /** Whether every point of the two cells merged would lie within the radius limit of their common mean. */
+    private boolean withinRadius(WorkCell a, WorkCell b) {
+        if (maxRadiusKm == Double.POSITIVE_INFINITY) {
+            return true;
+        }
+        LatLon ma = mean(a);
+        LatLon mb = mean(b);
+        double na = a.count();
+        double nb = b.count();
+        LatLon m = new LatLon((na * ma.lat() + nb * mb.lat()) / (na + nb), (na * ma.lon() + nb * mb.lon()) / (na + nb));
+        return radiusKm(a, m) <= maxRadiusKm && radiusKm(b, m) <= maxRadiusKm;
+    }
+
+    private double radiusKm(WorkCell c, LatLon centre) {
+        double max = 0;
+        for (int i : c.points) {
+            max = Math.max(max, Haversine.km(centre, new LatLon(lats[i], lons[i])));
+        }
+        return max;
     }
 
     /** Mean of the cell's points, as the geocell centroid is computed. */

@@ -127,7 +127,8 @@ public final class GeocellBuilder {
                 + " dropped (country without points)");
 
         // 3. fuse
-        CellFuser fuser = new CellFuser(options.minPoints(), new Random(options.seed()), options.fuseTarget(), lons, lats);
+        CellFuser fuser = new CellFuser(options.minPoints(), new Random(options.seed()), options.fuseTarget(), lons, lats,
+                options.maxFuseRadiusKm());
         int merges = 0;
         for (List<WorkCell> countryCells : cellsByCountry.values()) {
             countryCells.sort(Comparator.comparing(c -> c.id));

@@ -144,4 +144,79 @@ class CellFuserTest {
                 () -> new CellFuser(MIN, new Random(1), BuildOptions.FuseTarget.CLOSEST, null, null));
         assertTrue(e.getMessage().contains("point positions"), e.getMessage());
     }
+
+    /** 5 points at lon 1.5, 50 at lon 0.5, 80 at lon 12.5 (all at lat 0.5): the far ones 1200 km from the small cell. */
+    private static double[][] smallNearOneFarFromOther() {
+        double[] lons = new double[135];
+        double[] lats = new double[135];
+        for (int i = 0; i < 135; i++) {
+            lons[i] = i < 5 ? 1.5 : i < 55 ? 0.5 : 12.5;
+            lats[i] = 0.5;
+        }
+        return new double[][] {lons, lats};
+    }
+
+    @Test
+    void aFuseThatWouldJoinFarApartPhotosIsRefused() {
+        double[][] pos = smallNearOneFarFromOther();
+        // The small cell's polygon reaches the far cell's (a long admin unit), but its photos are 1200 km away.
+        WorkCell small = new WorkCell("s", "s", "X", "AAA", SyntheticWorld.box(1, 0, 2, 1), IntStream.range(0, 5).toArray());
+        WorkCell far = new WorkCell("f", "f", "X", "AAA", SyntheticWorld.box(2, 0, 13, 1), IntStream.range(55, 135).toArray());
+        WorkCell near = new WorkCell("n", "n", "Y", "AAA", SyntheticWorld.box(0, 0, 1, 1), IntStream.range(5, 55).toArray());
+        List<WorkCell> limited = new ArrayList<>(List.of(small, far, near));
+        new CellFuser(MIN, new Random(330), BuildOptions.FuseTarget.CLOSEST, pos[0], pos[1], 500).fuse(limited);
+        assertEquals(80, far.count(), "the same-admin-1 neighbour 1200 km away is no candidate under a 500 km radius");
+        assertEquals(55, near.count(), "the small cell joined the neighbour whose photos are 110 km away instead");
+        assertEquals(2, limited.size());
+    }
+
+    @Test
+    void aSmallCellWhoseOnlyNeighbourIsFarStaysBelowMin() {
+        double[][] pos = smallNearOneFarFromOther();
+        WorkCell small = new WorkCell("s", "s", "X", "AAA", SyntheticWorld.box(1, 0, 2, 1), IntStream.range(0, 5).toArray());
+        WorkCell far = new WorkCell("f", "f", "X", "AAA", SyntheticWorld.box(2, 0, 13, 1), IntStream.range(55, 135).toArray());
+        List<WorkCell> limited = new ArrayList<>(List.of(small, far));
+        new CellFuser(MIN, new Random(330), BuildOptions.FuseTarget.CLOSEST, pos[0], pos[1], 500).fuse(limited);
+        assertEquals(2, limited.size(), "no merge puts photos more than 500 km from their centroid");
+        assertEquals(5, small.count());
+
+        WorkCell small2 = new WorkCell("s", "s", "X", "AAA", SyntheticWorld.box(1, 0, 2, 1), IntStream.range(0, 5).toArray());
+        WorkCell far2 = new WorkCell("f", "f", "X", "AAA", SyntheticWorld.box(2, 0, 13, 1), IntStream.range(55, 135).toArray());
+        List<WorkCell> unlimited = new ArrayList<>(List.of(small2, far2));
+        new CellFuser(MIN, new Random(330), BuildOptions.FuseTarget.CLOSEST, pos[0], pos[1], Double.POSITIVE_INFINITY)
+                .fuse(unlimited);
+        assertEquals(1, unlimited.size(), "without a limit (PIGEON) the small cell merges whatever the distance");
+    }
+
+    @Test
+    void theRadiusLimitIsOnTheMergedCellSoChainsStop() {
+        // Three small cells in a row, photos 700 km apart: a pair fits in a 500 km radius (350 km), all three
+        // do not (the end cells' photos 700 km from the middle), so a merged cell cannot grow into a chain.
+        double[] lons = new double[15];
+        double[] lats = new double[15];
+        for (int i = 0; i < 15; i++) {
+            lons[i] = (i / 5) * 6.3;
+            lats[i] = 0.5;
+        }
+        WorkCell a = new WorkCell("a", "a", "X", "AAA", SyntheticWorld.box(-3.15, 0, 3.15, 1), IntStream.range(0, 5).toArray());
+        WorkCell b = new WorkCell("b", "b", "X", "AAA", SyntheticWorld.box(3.15, 0, 9.45, 1), IntStream.range(5, 10).toArray());
+        WorkCell c = new WorkCell("c", "c", "X", "AAA", SyntheticWorld.box(9.45, 0, 15.75, 1), IntStream.range(10, 15).toArray());
+        List<WorkCell> cells = new ArrayList<>(List.of(a, b, c));
+        new CellFuser(MIN, new Random(330), BuildOptions.FuseTarget.CLOSEST, lons, lats, 500).fuse(cells);
+        assertEquals(2, cells.size(), "one pair merged, the third cell could not join it");
+        assertTrue(cells.stream().anyMatch(x -> x.count() == 10));
+        assertTrue(cells.stream().anyMatch(x -> x.count() == 5));
+    }
+
+    @Test
+    void radiusLimitNeedsPointPositionsAndAPositiveValue() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new CellFuser(MIN, new Random(1), BuildOptions.FuseTarget.LARGEST, null, null, 500));
+        double[] xs = {0};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CellFuser(MIN, new Random(1), BuildOptions.FuseTarget.CLOSEST, xs, xs, 0));
+        assertTrue(e.getMessage().contains("radius"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new BuildOptions(30, 60, 1, true,
+                BuildOptions.FuseTarget.CLOSEST, Double.NaN, null));
+    }
 }

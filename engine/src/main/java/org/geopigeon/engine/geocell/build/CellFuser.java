@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import org.geopigeon.engine.geo.Haversine;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.geo.PointMean;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.prep.PreparedGeometry;
 import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
@@ -188,12 +189,12 @@ final class CellFuser {
 
     /** Mean of the cell's points, as the geocell centroid is computed. */
     private LatLon mean(WorkCell c) {
-        double lon = 0;
-        double lat = 0;
-        for (int i : c.points) {
-            lon += lons[i];
-            lat += lats[i];
+        double[] lat = new double[c.points.length];
+        double[] lon = new double[c.points.length];
+        for (int j = 0; j < lat.length; j++) {
+            lat[j] = lats[c.points[j]];
+            lon[j] = lons[c.points[j]];
         }
-        return new LatLon(lat / c.count(), lon / c.count());
+        return PointMean.of(lat, lon, null);
     }
 }

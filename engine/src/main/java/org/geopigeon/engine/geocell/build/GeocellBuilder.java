@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.geo.PointMean;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.io.GeoJsonGeometry;
@@ -225,23 +226,20 @@ public final class GeocellBuilder {
             for (int k = 2; !used.add(id); k++) {
                 id = c.id + "#" + k;
             }
-            double sw = 0;
-            double slat = 0;
-            double slon = 0;
-            for (int i : c.points) {
-                TrainingPoint p = pts.get(i);
-                sw += p.weight();
-                slat += p.weight() * p.lat();
-                slon += p.weight() * p.lon();
+            int n = c.points.length;
+            double[] lat = new double[n];
+            double[] lon = new double[n];
+            double[] weight = new double[n];
+            for (int j = 0; j < n; j++) {
+                TrainingPoint p = pts.get(c.points[j]);
+                lat[j] = p.lat();
+                lon[j] = p.lon();
+                weight[j] = p.weight();
             }
-            LatLon centroid = new LatLon(clamp(slat / sw, 90), clamp(slon / sw, 180));
+            LatLon centroid = PointMean.of(lat, lon, weight);
             out.add(new Geocell(out.size(), id, c.name, c.admin1, c.country, c.count(), centroid,
                     Geometries.validMultiPolygon(c.geometry)));
         }
         return new GeocellSet("geocells", out);
-    }
-
-    private static double clamp(double v, double limit) {
-        return Math.max(-limit, Math.min(limit, v)); // rounding of a mean of in-range values
     }
 }

@@ -81,39 +81,9 @@ final class KdTree2D {
             return;
         }
         int mid = (lo + hi) >>> 1;
-        select(lo, hi - 1, mid, depth % 2 == 0 ? xs : ys);
+        Selection.selectByKey(idx, lo, hi - 1, mid, depth % 2 == 0 ? xs : ys);
         build(lo, mid, depth + 1);
         build(mid + 1, hi, depth + 1);
-    }
-
-    private void select(int lo, int hi, int k, double[] key) {
-        while (lo < hi) {
-            double pivot = key[idx[(lo + hi) >>> 1]];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (key[idx[i]] < pivot) {
-                    i++;
-                }
-                while (key[idx[j]] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    int t = idx[i];
-                    idx[i] = idx[j];
-                    idx[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return;
-            }
-        }
     }
 
     /** Squared distance from (qx, qy) to its k-th nearest point (k = buffer capacity), the query point counted if present. */

@@ -12,6 +12,7 @@ import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.wps.service.AuditedGeolocation;
@@ -34,13 +35,13 @@ final class AuditedLocate {
     private final AuditedGeolocation service;
     private final ImageDecoder decoder = new ImageDecoder();
     private final String purpose;
-    private final Integer topK;
+    private final LocateOptions options;
     private final boolean store;
     private final PrintWriter err;
 
     /** Checks the options and connects the service; bad options are picocli usage errors (exit 2). */
-    static AuditedLocate create(CommandLine cmd, ModelBundle bundle, String jdbcUrl, String purpose, Integer topK,
-                                boolean store, PrintWriter err) {
+    static AuditedLocate create(CommandLine cmd, ModelBundle bundle, String jdbcUrl, String purpose,
+                                LocateOptions options, boolean store, PrintWriter err) {
         if (purpose == null || purpose.isBlank()) {
             throw new ParameterException(cmd, "--store needs --purpose TEXT: say why you need these locations"
                     + " (recorded in the audit log)");
@@ -53,15 +54,15 @@ final class AuditedLocate {
             throw new ParameterException(cmd, "--store/--purpose need a database: pass --jdbc URL or set"
                     + " GEOPIGEON_JDBC_URL");
         }
-        return new AuditedLocate(bundle, config, purpose, topK, store, err);
+        return new AuditedLocate(bundle, config, purpose, options, store, err);
     }
 
-    AuditedLocate(ModelBundle bundle, GeoPigeonConfig config, String purpose, Integer topK, boolean store,
+    AuditedLocate(ModelBundle bundle, GeoPigeonConfig config, String purpose, LocateOptions options, boolean store,
                   PrintWriter err) {
         LoadedModel model = LoadedModel.of(bundle);
         this.service = new AuditedGeolocation(() -> model, config.dataSource(), config.migrate(), 1, Duration.ZERO);
         this.purpose = purpose;
-        this.topK = topK;
+        this.options = options;
         this.store = store;
         this.err = err;
     }
@@ -86,8 +87,8 @@ final class AuditedLocate {
             }
         }
         double decodeMs = (System.nanoTime() - t0) / 1e6;
-        LocateRequest request = new LocateRequest(views, purpose, topK, store, RequestContext.localUser(), exif,
-                Map.of("interface", "cli"));
+        LocateRequest request = new LocateRequest(views, purpose, options.topK(), store, RequestContext.localUser(), exif,
+                Map.of("interface", "cli"), options.refine());
         Located located;
         try {
             located = service.locate(request, StageListener.NONE);

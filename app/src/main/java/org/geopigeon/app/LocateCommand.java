@@ -98,7 +98,7 @@ final class LocateCommand implements Callable<Integer> {
                 err.flush();
             }
             if (store || purpose != null) {
-                audited = AuditedLocate.create(spec.commandLine(), model, jdbc, purpose, topK, store, err);
+                audited = AuditedLocate.create(spec.commandLine(), model, jdbc, purpose, options, store, err);
             }
             return locateAll(new Geolocator(model), options, out, err, perRequest);
         } catch (BundleException e) {

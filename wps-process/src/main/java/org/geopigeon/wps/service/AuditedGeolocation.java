@@ -85,6 +85,9 @@ public final class AuditedGeolocation {
         params.put("views", request.views().size());
         params.put("panorama", request.views().size() == PANORAMA_VIEWS);
         params.put("store", request.store());
+        if (request.refine() != null) {
+            params.put("refine", request.refine());
+        }
         AuditEntry entry = AuditEntry.accepted(request.context().principal(), request.context().clientAddress(),
                 request.purpose(), List.of(), params, null);
 
@@ -119,7 +122,7 @@ public final class AuditedGeolocation {
         params.put("topK", topK);
         entry = entry.withParameters(params);
 
-        Prediction prediction = infer(m, views, topK, entry, l);
+        Prediction prediction = infer(m, views, new LocateOptions(topK, request.refine()), entry, l);
         if (request.exifGps() != null) {
             prediction = prediction.withExifGps(request.exifGps());
         }
@@ -154,7 +157,8 @@ public final class AuditedGeolocation {
         return problem;
     }
 
-    private Prediction infer(LoadedModel m, List<BufferedImage> views, int topK, AuditEntry entry, StageListener l) {
+    private Prediction infer(LoadedModel m, List<BufferedImage> views, LocateOptions options, AuditEntry entry,
+                             StageListener l) {
         boolean acquired;
         try {
             acquired = slots.tryAcquire(slotWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -167,7 +171,7 @@ public final class AuditedGeolocation {
                     + slotWait.toMillis() + " ms; try again later", null);
         }
         try {
-            return m.geolocator().locate(views, new LocateOptions(topK, null), l);
+            return m.geolocator().locate(views, options, l);
         } catch (CancellationException e) {
             throw refuse(entry, ErrorCode.CANCELLED, "cancelled by the client: " + e.getMessage(), e);
         } catch (ImageRejectedException e) {

@@ -19,9 +19,10 @@ import org.geopigeon.engine.geo.LatLon;
  * @param context    principal and client address
  * @param exifGps    GPS position from the image file's EXIF when the caller read the file, else null
  * @param extra      additional parameters recorded in the audit row (e.g. the interface used)
+ * @param refine     run retrieval refinement; null for the model default
  */
 public record LocateRequest(List<RenderedImage> views, String purpose, Integer topK, boolean store,
-                            RequestContext context, LatLon exifGps, Map<String, Object> extra) {
+                            RequestContext context, LatLon exifGps, Map<String, Object> extra, Boolean refine) {
 
     public LocateRequest {
         views = views == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(views));
@@ -30,7 +31,12 @@ public record LocateRequest(List<RenderedImage> views, String purpose, Integer t
     }
 
     public LocateRequest(List<RenderedImage> views, String purpose, Integer topK, boolean store,
+                         RequestContext context, LatLon exifGps, Map<String, Object> extra) {
+        this(views, purpose, topK, store, context, exifGps, extra, null);
+    }
+
+    public LocateRequest(List<RenderedImage> views, String purpose, Integer topK, boolean store,
                          RequestContext context) {
-        this(views, purpose, topK, store, context, null, Map.of());
+        this(views, purpose, topK, store, context, null, Map.of(), null);
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.wps.store.AuditLog;
 import org.geopigeon.wps.store.AuditRecord;
@@ -119,6 +120,22 @@ class AuditedGeolocationTest {
         assertEquals(Outcome.ACCEPTED, onlyAuditRow().outcome());
         assertNull(onlyAuditRow().predictionId());
         assertEquals(0, count("SELECT count(*) FROM geopigeon.predictions"));
+    }
+
+    @Test
+    void refinementCanBeSwitchedOffPerRequestAndTheChoiceIsAudited() {
+        List<LocateOptions> asked = Collections.synchronizedList(new ArrayList<>());
+        ImageGeolocator recording = (views, options, listener) -> {
+            asked.add(options);
+            return DemoData.prediction(cells, DemoData.manifest().name(), 1, options.topK(), null);
+        };
+        LocateRequest noRefine = new LocateRequest(List.of(image(2)), "research", 2, false,
+                new RequestContext("carol", "192.0.2.7"), null, java.util.Map.of(), false);
+        service(recording, 1, Duration.ofSeconds(1)).locate(noRefine, StageListener.NONE);
+
+        assertEquals(Boolean.FALSE, asked.get(0).refine());
+        assertTrue(onlyAuditRow().parameters().contains("\"refine\": false")
+                || onlyAuditRow().parameters().contains("\"refine\":false"), onlyAuditRow().parameters());
     }
 
     @Test

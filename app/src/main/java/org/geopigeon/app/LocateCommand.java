@@ -2,20 +2,15 @@ package org.geopigeon.app;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.engine.geo.LatLon;
-import org.geopigeon.engine.image.DecodedImage;
-import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
-import org.geopigeon.engine.predict.StageListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code geopigeon locate}: predicts where photos were taken. Loads the model bundle once, then
- * handles each image (or each panorama of four views) with {@link #locateOne}; a bad file is reported
- * on stderr and the rest are still processed (exit code 1 when any failed).
+ * locates the images (or panoramas of four views) in batches with {@link BatchLocator}, or one by one
+ * through {@link AuditedLocate} with --store/--purpose; a bad file is reported on stderr and the rest
+ * are still processed (exit code 1 when any failed).
  */
 @Command(name = "locate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict where photos were taken.",
@@ -76,8 +72,6 @@ final class LocateCommand implements Callable<Integer> {
     /** Set when --store/--purpose route every request through the audited service. */
     private AuditedLocate audited;
 
-    private final ImageDecoder decoder = new ImageDecoder();
-
     @Override
     public Integer call() {
         LocateOptions options = options();
@@ -116,78 +110,24 @@ final class LocateCommand implements Callable<Integer> {
     }
 
     private int locateAll(Geolocator geolocator, LocateOptions options, PrintWriter out, PrintWriter err, int perRequest) {
-        PredictionJson jsonFormat = new PredictionJson();
-        PredictionTable table = new PredictionTable(files.stream().map(Path::toString).toList(), panorama);
-        ProgressBar progress = files.size() > 1 ? new ProgressBar(err, files.size(), System.console() != null) : null;
-        if (!json) {
-            out.println(table.header());
-            out.flush();
-        }
-        if (progress != null) {
-            progress.advance(0); // show the empty bar while the first image runs
-        }
-        int failed = 0;
-        for (int start = 0; start < files.size(); start += perRequest) {
-            List<Path> group = files.subList(start, start + perRequest);
-            List<String> names = group.stream().map(Path::toString).toList();
-            try {
-                Prediction p = audited != null ? audited.locate(group) : locateOne(geolocator, group, options);
-                if (progress != null) {
-                    progress.clearLine();
-                }
-                out.println(json ? jsonFormat.toLine(names, panorama, p) : table.row(names, p));
-                out.flush();
-            } catch (ImageRejectedException e) {
-                failed++;
-                report(err, progress, "error: " + e.source() + ": " + problem(e));
-            } catch (RuntimeException e) {
-                failed++;
-                report(err, progress, "error: " + String.join(", ", names) + ": " + e);
-            }
-            if (progress != null) {
-                progress.advance(group.size());
-            }
-        }
-        if (progress != null) {
-            progress.finish();
-        }
-        if (failed > 0) {
-            int requests = files.size() / perRequest;
-            err.println("error: " + failed + " of " + requests + (panorama ? " panoramas" : " images") + " failed");
-            err.flush();
-        }
-        return failed > 0 ? 1 : 0;
-    }
-
-    /**
-     * Decodes the files of one request (one image, or the four views of a panorama), locates it and
-     * attaches the EXIF GPS position and the decode time. The unit of work a persisting wrapper hooks into.
-     *
-     * @throws ImageRejectedException naming the file when one is not a usable image
-     */
-    Prediction locateOne(Geolocator geolocator, List<Path> group, LocateOptions options) {
-        long t0 = System.nanoTime();
-        List<java.awt.image.BufferedImage> views = new ArrayList<>(group.size());
-        LatLon exifGps = null;
-        for (Path file : group) {
-            DecodedImage d = decoder.decode(file);
-            views.add(d.rgb());
-            if (exifGps == null) {
-                exifGps = d.exifGps(); // a panorama's first view with GPS speaks for all four
-            }
-        }
-        double decodeMs = (System.nanoTime() - t0) / 1e6;
-        Prediction p = geolocator.locate(views, options, StageListener.NONE);
-        return p.withExifGps(exifGps).withTimings(p.timings().withDecodeMs(decodeMs));
-    }
-
-    private static void report(PrintWriter err, ProgressBar progress, String line) {
-        if (progress != null) {
-            progress.message(line);
+        ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json, perRequest);
+        if (audited == null) {
+            new BatchLocator(geolocator, options, perRequest).locateAll(files, printer);
         } else {
-            err.println(line);
-            err.flush();
+            // One audited request per image or panorama, failing closed: never batched.
+            for (int start = 0; start < files.size(); start += perRequest) {
+                List<Path> group = files.subList(start, start + perRequest);
+                Prediction p;
+                try {
+                    p = audited.locate(group);
+                } catch (RuntimeException e) {
+                    printer.failed(group, e);
+                    continue;
+                }
+                printer.located(group, p);
+            }
         }
+        return printer.finish();
     }
 
     /** The decoder's reason without its "image 'x' rejected (REASON): " prefix: the CLI names the file itself. */

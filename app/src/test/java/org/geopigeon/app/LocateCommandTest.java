@@ -157,6 +157,95 @@ class LocateCommandTest {
     }
 
     @Test
+    void batchedImagesComeOutInInputOrderWithTheSameAnswersAsEachFileAlone() throws IOException {
+        // 10 images and a bad file: the demo bundle's batchSize of 8 makes two batches.
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            BufferedImage img = i % 3 == 0 ? gradient(120 + 40 * i, 200) : noise(90 + 25 * i, 150, 100 + i);
+            files.add(write(img, i % 2 == 0 ? "png" : "jpg", "img" + i + (i % 2 == 0 ? ".png" : ".jpg")).toString());
+        }
+        Path bad = dir.resolve("broken.jpg");
+        Files.writeString(bad, "not an image either");
+        List<String> withBad = new ArrayList<>(files);
+        withBad.add(3, bad.toString());
+
+        Run run = run(locateJson(withBad));
+
+        assertEquals(1, run.exitCode, run.err);
+        assertTrue(run.err.contains("error: " + bad + ": is not a JPEG, PNG or WebP image"), run.err);
+        assertTrue(run.err.contains("1 of 11 images failed"), run.err);
+        assertTrue(run.err.contains("11/11 images (100%)"), "progress counts every file: " + run.err);
+        List<JsonNode> lines = jsonLines(run.out);
+        assertEquals(files, lines.stream().map(l -> l.get("file").asText()).toList(), "input order, bad file left out");
+        for (int i = 0; i < files.size(); i++) {
+            JsonNode t = lines.get(i).get("timings_ms");
+            assertTrue(t.get("decode").asDouble() > 0 && t.get("backbone").asDouble() > 0, "each image's own times: " + t);
+            Run alone = run(locateJson(List.of(files.get(i))));
+            assertEquals(0, alone.exitCode, alone.err);
+            assertSameAnswer(jsonLines(alone.out).get(0), lines.get(i));
+        }
+    }
+
+    @Test
+    void panoramasAreBatchedTwoAtATimeWithTheSameAnswersAsEachPanoramaAlone() throws IOException {
+        // 3 panoramas of 4 views; the third has a bad view, so the first batch holds two panoramas.
+        List<String> views = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            views.add(write(noise(160 + 8 * i, 120, 50 + i), "png", "pano" + i + ".png").toString());
+        }
+        Path bad = dir.resolve("pano9.png");
+        Files.writeString(bad, "");
+
+        List<String> args = new ArrayList<>(locateJsonArgs());
+        args.add("--panorama");
+        args.addAll(views);
+        Run run = run(args.toArray(String[]::new));
+
+        assertEquals(1, run.exitCode, run.err);
+        assertTrue(run.err.contains("error: " + bad + ": is empty"), run.err);
+        assertTrue(run.err.contains("1 of 3 panoramas failed"), run.err);
+        List<JsonNode> lines = jsonLines(run.out);
+        assertEquals(2, lines.size(), run.out);
+        for (int p = 0; p < 2; p++) {
+            List<String> pano = views.subList(4 * p, 4 * p + 4);
+            List<String> aloneArgs = new ArrayList<>(locateJsonArgs());
+            aloneArgs.add("--panorama");
+            aloneArgs.addAll(pano);
+            Run alone = run(aloneArgs.toArray(String[]::new));
+            assertEquals(0, alone.exitCode, alone.err);
+            assertSameAnswer(jsonLines(alone.out).get(0), lines.get(p));
+        }
+    }
+
+    private static List<String> locateJsonArgs() {
+        return List.of("locate", "--bundle", BUNDLE.toString(), "--json", "--top-k", "5");
+    }
+
+    private static String[] locateJson(List<String> files) {
+        List<String> args = new ArrayList<>(locateJsonArgs());
+        args.addAll(files);
+        return args.toArray(String[]::new);
+    }
+
+    /** Batching may only add float noise: same files, same cells in the same order, near-equal numbers. */
+    private static void assertSameAnswer(JsonNode expected, JsonNode actual) {
+        String where = actual.get("file").toString();
+        assertEquals(expected.get("file"), actual.get("file"));
+        assertEquals(expected.get("lat").asDouble(), actual.get("lat").asDouble(), 1e-6, where);
+        assertEquals(expected.get("lon").asDouble(), actual.get("lon").asDouble(), 1e-6, where);
+        assertEquals(expected.get("refined"), actual.get("refined"), where);
+        assertEquals(expected.get("confidence").asDouble(), actual.get("confidence").asDouble(), 1e-5, where);
+        JsonNode e = expected.get("top_cells");
+        JsonNode a = actual.get("top_cells");
+        assertEquals(e.size(), a.size(), where);
+        for (int i = 0; i < e.size(); i++) {
+            assertEquals(e.get(i).get("cell_id"), a.get(i).get("cell_id"), where + " rank " + (i + 1));
+            assertEquals(e.get(i).get("probability").asDouble(), a.get(i).get("probability").asDouble(), 1e-5,
+                    where + " rank " + (i + 1));
+        }
+    }
+
+    @Test
     void panoramaWithAWrongFileCountIsAUsageError() throws IOException {
         Path a = write(gradient(50, 50), "png", "a.png");
         Run run = run("locate", "--bundle", BUNDLE.toString(), "--panorama", a.toString(), a.toString(), a.toString());

@@ -1,0 +1,93 @@
+package org.geopigeon.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.engine.predict.Prediction;
+
+/**
+ * The output side of {@code geopigeon locate}: each located request as a table row or a JSON line on
+ * stdout, each failure as "error: FILE: problem" on stderr, the progress bar advanced per image, and
+ * a closing count of the failures.
+ */
+final class ResultPrinter implements BatchLocator.Results {
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final boolean panorama;
+    private final int requests;
+    private final PredictionJson jsonFormat = new PredictionJson();
+    private final PredictionTable table;
+    private final ProgressBar progress; // null for a single file
+    private int failed;
+
+    /** Prints the table header (without --json) and shows the empty progress bar. */
+    ResultPrinter(PrintWriter out, PrintWriter err, List<Path> files, boolean panorama, boolean json, int perRequest) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.panorama = panorama;
+        this.requests = files.size() / perRequest;
+        this.table = new PredictionTable(files.stream().map(Path::toString).toList(), panorama);
+        this.progress = files.size() > 1 ? new ProgressBar(err, files.size(), System.console() != null) : null;
+        if (!json) {
+            out.println(table.header());
+            out.flush();
+        }
+        if (progress != null) {
+            progress.advance(0); // show the empty bar while the first batch runs
+        }
+    }
+
+    @Override
+    public void located(List<Path> files, Prediction p) {
+        List<String> names = files.stream().map(Path::toString).toList();
+        if (progress != null) {
+            progress.clearLine();
+        }
+        out.println(json ? jsonFormat.toLine(names, panorama, p) : table.row(names, p));
+        out.flush();
+        advance(files.size());
+    }
+
+    @Override
+    public void failed(List<Path> files, RuntimeException cause) {
+        failed++;
+        String line = "error: " + describe(files, cause);
+        if (progress != null) {
+            progress.message(line);
+        } else {
+            err.println(line);
+            err.flush();
+        }
+        advance(files.size());
+    }
+
+    /** Closes the progress bar and reports how many requests failed; returns the exit code (0 or 1). */
+    int finish() {
+        if (progress != null) {
+            progress.finish();
+        }
+        if (failed > 0) {
+            err.println("error: " + failed + " of " + requests + (panorama ? " panoramas" : " images") + " failed");
+            err.flush();
+        }
+        return failed > 0 ? 1 : 0;
+    }
+
+    private void advance(int images) {
+        if (progress != null) {
+            progress.advance(images);
+        }
+    }
+
+    /** "FILE: problem" for a rejected image (the decoder names the file), else the request's files and the exception. */
+    private static String describe(List<Path> files, RuntimeException e) {
+        if (e instanceof ImageRejectedException rejected) {
+            return rejected.source() + ": " + LocateCommand.problem(rejected);
+        }
+        return String.join(", ", files.stream().map(Path::toString).toList()) + ": " + e;
+    }
+}

@@ -1,7 +1,7 @@
 -- GeoPigeon schema, part 4: views for GeoServer/QGIS. Geometry columns are cast to typed
 -- geometry so geometry_columns reports type and SRID; fid is a unique key for feature ids.
--- Dropped first so that re-running this script over a database where a later migration widened the
--- views (V6) works; V5 re-grants.
+-- Dropped first so that re-running this script by hand always works (CREATE OR REPLACE cannot change
+-- columns); V5 re-grants.
 DROP VIEW IF EXISTS geopigeon.predicted_cells;
 DROP VIEW IF EXISTS geopigeon.predicted_points;
 
@@ -23,6 +23,8 @@ FROM geopigeon.prediction_cells pc
          JOIN geopigeon.models m ON m.id = p.model_id
          JOIN geopigeon.geocells g ON g.set_id = pc.geocell_set_id AND g.class_index = pc.class_index;
 
+-- exif_geom and error_line (estimate -> EXIF position) serve the "EXIF location vs estimate" style;
+-- they come after geom so geom stays the default geometry for GeoServer.
 CREATE OR REPLACE VIEW geopigeon.predicted_points AS
 SELECT p.id::text                                           AS fid,
        p.id                                                 AS prediction_id,
@@ -38,7 +40,11 @@ SELECT p.id::text                                           AS fid,
        CASE WHEN p.exif IS NULL THEN NULL
             ELSE ST_Distance(p.location::geography, p.exif::geography) / 1000.0
            END                                              AS exif_distance_km,
-       p.location::geometry(Point, 4326)                    AS geom
+       p.location::geometry(Point, 4326)                    AS geom,
+       p.exif::geometry(Point, 4326)                        AS exif_geom,
+       CASE WHEN p.exif IS NULL THEN NULL
+            ELSE ST_MakeLine(p.location, p.exif)::geometry(LineString, 4326)
+           END                                              AS error_line
 FROM geopigeon.predictions p
          JOIN geopigeon.models m ON m.id = p.model_id
          JOIN geopigeon.geocells g ON g.set_id = p.geocell_set_id AND g.class_index = p.top1_class_index;

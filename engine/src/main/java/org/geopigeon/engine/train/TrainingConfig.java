@@ -66,10 +66,6 @@ public record TrainingConfig(SmoothingMode smoothing, double tauKm, boolean norm
         return new TrainingConfig(smoothing, tauKm, normaliseTargets, lr, weightDecay, epochs, batchSize, valFraction, patience, seed);
     }
 
-    public TrainingConfig withWeightDecay(double wd) {
-        return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, wd, epochs, batchSize, valFraction, patience, seed);
-    }
-
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, e, batchSize, valFraction, patience, seed);
     }
@@ -78,19 +74,11 @@ public record TrainingConfig(SmoothingMode smoothing, double tauKm, boolean norm
         return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, b, valFraction, patience, seed);
     }
 
-    public TrainingConfig withValFraction(double f) {
-        return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, batchSize, f, patience, seed);
-    }
-
     public TrainingConfig withPatience(int p) {
         return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, batchSize, valFraction, p, seed);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, batchSize, valFraction, patience, s);
-    }
-
-    public TrainingConfig withNormaliseTargets(boolean n) {
-        return new TrainingConfig(smoothing, tauKm, n, learningRate, weightDecay, epochs, batchSize, valFraction, patience, seed);
     }
 }

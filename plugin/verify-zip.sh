@@ -22,6 +22,7 @@ forbid() {    # $1: extended regex on top-level jar names, $2: why
 
 require '^geopigeon-engine-[^/]+\.jar$'             'GeoPigeon engine jar'
 require '^geopigeon-wps-process-[^/]+\.jar$'        'GeoPigeon WPS process jar'
+require '^geopigeon-service-[^/]+\.jar$'             'GeoPigeon service jar'
 require '^djl-api-[^/]+\.jar$'                      'DJL api'
 require '^pytorch-engine-[^/]+\.jar$'               'DJL PyTorch engine'
 require '^pytorch-jni-[^/]+\.jar$'                  'DJL PyTorch JNI'

@@ -2,7 +2,7 @@ package org.geopigeon.wps;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import org.geopigeon.wps.service.RequestContext;
+import org.geopigeon.service.RequestContext;
 
 /**
  * Who is calling, read by reflection from GeoServer's thread-locals when running inside GeoServer

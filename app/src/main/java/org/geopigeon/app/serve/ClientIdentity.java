@@ -2,7 +2,7 @@ package org.geopigeon.app.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.net.InetSocketAddress;
-import org.geopigeon.wps.service.RequestContext;
+import org.geopigeon.service.RequestContext;
 
 /**
  * Who is asking, for the audit log. The client address is always the socket peer. The principal is

@@ -14,8 +14,8 @@ import javax.sql.DataSource;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageLimits;
-import org.geopigeon.wps.service.AuditedGeolocation;
-import org.geopigeon.wps.service.LoadedModel;
+import org.geopigeon.service.AuditedGeolocation;
+import org.geopigeon.service.LoadedModel;
 
 /**
  * The standalone GeoPigeon HTTP service: JSON/GeoJSON API under {@code /api/v1/} and the map viewer at

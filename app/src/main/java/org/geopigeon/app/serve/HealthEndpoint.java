@@ -6,9 +6,9 @@ import com.sun.net.httpserver.HttpExchange;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
-import org.geopigeon.wps.store.AuditLog;
-import org.geopigeon.wps.store.ChainStatus;
-import org.geopigeon.wps.store.StoreException;
+import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.ChainStatus;
+import org.geopigeon.service.store.StoreException;
 
 /**
  * {@code GET /api/v1/health}: model, database reachability and, with {@code ?verify=true}, the audit

@@ -1,7 +1,7 @@
 package org.geopigeon.app.serve;
 
 import org.geopigeon.engine.image.ImageRejectedException;
-import org.geopigeon.wps.store.ErrorCode;
+import org.geopigeon.service.store.ErrorCode;
 
 /** HTTP status of a refused or failed geolocation request. */
 final class HttpStatuses {

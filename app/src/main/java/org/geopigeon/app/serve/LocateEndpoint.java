@@ -16,15 +16,15 @@ import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.predict.StageListener;
-import org.geopigeon.wps.service.AuditedGeolocation;
-import org.geopigeon.wps.service.GeolocationException;
-import org.geopigeon.wps.service.LocateRequest;
-import org.geopigeon.wps.service.Located;
-import org.geopigeon.wps.service.RequestContext;
-import org.geopigeon.wps.store.AuditEntry;
-import org.geopigeon.wps.store.AuditLog;
-import org.geopigeon.wps.store.ErrorCode;
-import org.geopigeon.wps.store.StoreException;
+import org.geopigeon.service.AuditedGeolocation;
+import org.geopigeon.service.GeolocationException;
+import org.geopigeon.service.LocateRequest;
+import org.geopigeon.service.Located;
+import org.geopigeon.service.RequestContext;
+import org.geopigeon.service.store.AuditEntry;
+import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.ErrorCode;
+import org.geopigeon.service.store.StoreException;
 
 /**
  * {@code POST /api/v1/locate}. Every request that reaches it gets exactly one audit row: the geolocation

@@ -11,7 +11,7 @@ import org.geopigeon.engine.io.GeoJsonGeometry;
 import org.geopigeon.engine.predict.CellProbability;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.StageTimings;
-import org.geopigeon.wps.service.Located;
+import org.geopigeon.service.Located;
 
 /**
  * The service's answer as a GeoJSON FeatureCollection: first the point estimate ({@code kind: "estimate"}),

@@ -1,7 +1,7 @@
 package org.geopigeon.app.serve;
 
 import com.sun.net.httpserver.HttpExchange;
-import org.geopigeon.wps.store.StoreException;
+import org.geopigeon.service.store.StoreException;
 
 /**
  * {@code GET /api/v1/predictions?limit=N} (newest stored predictions as points) and

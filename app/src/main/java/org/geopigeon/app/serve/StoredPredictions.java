@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.geopigeon.engine.geo.LatLon;
-import org.geopigeon.wps.store.StoreException;
+import org.geopigeon.service.store.StoreException;
 
 /**
  * Reads stored predictions back as GeoJSON from the {@code geopigeon.predicted_points} and

@@ -13,7 +13,7 @@ import java.sql.SQLException;
 import org.geopigeon.app.serve.RunningService.AuditRow;
 import org.geopigeon.app.serve.RunningService.Form;
 import org.geopigeon.app.serve.RunningService.Reply;
-import org.geopigeon.wps.store.Migrations;
+import org.geopigeon.service.store.Migrations;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -27,8 +27,8 @@ import java.util.UUID;
 import javax.imageio.ImageIO;
 import javax.sql.DataSource;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.wps.testing.TestDatabase;
-import org.geopigeon.wps.testing.ThrowawayPostgis;
+import org.geopigeon.service.testing.TestDatabase;
+import org.geopigeon.service.testing.ThrowawayPostgis;
 
 /**
  * A GeoPigeon server on a free port of 127.0.0.1 with the demo bundle and a throwaway PostGIS database,

@@ -1,0 +1,131 @@
+package org.geopigeon.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.service.store.Migrations;
+
+/**
+ * Runtime settings, each from a Java system property or else an environment variable
+ * (documented in docs/postgis.md):
+ *
+ * <table>
+ *   <caption>settings</caption>
+ *   <tr><th>property</th><th>environment</th><th>default</th></tr>
+ *   <tr><td>geopigeon.bundle</td><td>GEOPIGEON_BUNDLE</td><td>sample-data/demo-bundle (see BundleLocator)</td></tr>
+ *   <tr><td>geopigeon.jdbc.url</td><td>GEOPIGEON_JDBC_URL</td><td>none: requests are refused (nothing to audit to)</td></tr>
+ *   <tr><td>geopigeon.jdbc.user</td><td>GEOPIGEON_JDBC_USER</td><td>from the URL</td></tr>
+ *   <tr><td>geopigeon.jdbc.password</td><td>GEOPIGEON_JDBC_PASSWORD</td><td>from the URL</td></tr>
+ *   <tr><td>geopigeon.jdbc.migrate</td><td>GEOPIGEON_JDBC_MIGRATE</td><td>true</td></tr>
+ *   <tr><td>geopigeon.maxConcurrent</td><td>GEOPIGEON_MAX_CONCURRENT</td><td>2</td></tr>
+ *   <tr><td>geopigeon.busyWaitMillis</td><td>GEOPIGEON_BUSY_WAIT_MILLIS</td><td>30000</td></tr>
+ *   <tr><td>geopigeon.store</td><td>GEOPIGEON_STORE</td><td>true (default of the store input)</td></tr>
+ * </table>
+ *
+ * @param bundle         model bundle folder
+ * @param jdbcUrl        PostGIS database, or null when not configured
+ * @param jdbcUser       user, or null to take it from the URL
+ * @param jdbcPassword   password, or null
+ * @param migrate        apply migrations before the first write
+ * @param maxConcurrent  inferences at once
+ * @param busyWait       wait for a free slot before refusing with BUSY
+ * @param storeDefault   store predictions when the request does not say
+ */
+public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
+                              int maxConcurrent, Duration busyWait, boolean storeDefault) {
+
+    public GeoPigeonConfig {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("geopigeon.maxConcurrent must be at least 1, got " + maxConcurrent);
+        }
+        if (busyWait.isNegative()) {
+            throw new IllegalArgumentException("geopigeon.busyWaitMillis must not be negative: " + busyWait);
+        }
+    }
+
+    /** From this JVM's system properties and environment. */
+    public static GeoPigeonConfig fromEnvironment() {
+        return from(System::getProperty, System::getenv);
+    }
+
+    public static GeoPigeonConfig from(UnaryOperator<String> properties, UnaryOperator<String> env) {
+        Settings s = new Settings(properties, env);
+        return new GeoPigeonConfig(
+                BundleLocator.resolve(s.get("geopigeon.bundle"), properties, env, Path.of("").toAbsolutePath()),
+                s.get("geopigeon.jdbc.url"), s.get("geopigeon.jdbc.user"), s.get("geopigeon.jdbc.password"),
+                s.bool("geopigeon.jdbc.migrate", true),
+                s.integer("geopigeon.maxConcurrent", 2),
+                Duration.ofMillis(s.integer("geopigeon.busyWaitMillis", 30_000)),
+                s.bool("geopigeon.store", true));
+    }
+
+    public GeoPigeonConfig withJdbc(String url, String user, String password) {
+        return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault);
+    }
+
+    public boolean hasDatabase() {
+        return jdbcUrl != null && !jdbcUrl.isBlank();
+    }
+
+    /** @throws IllegalStateException when no database is configured */
+    public DataSource dataSource() {
+        if (!hasDatabase()) {
+            throw new IllegalStateException("no database configured: set geopigeon.jdbc.url (or GEOPIGEON_JDBC_URL)"
+                    + " to a PostGIS JDBC URL; GeoPigeon records every request in its audit log and will not"
+                    + " answer without it");
+        }
+        return Migrations.dataSource(jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    @Override
+    public String toString() {
+        return "GeoPigeonConfig[bundle=" + bundle + ", jdbcUrl=" + jdbcUrl + ", user=" + jdbcUser
+                + ", password=" + (jdbcPassword == null ? "none" : "***") + ", migrate=" + migrate
+                + ", maxConcurrent=" + maxConcurrent + ", busyWait=" + busyWait + ", store=" + storeDefault + "]";
+    }
+
+    /** Property {@code geopigeon.a.bC} else environment {@code GEOPIGEON_A_B_C}. */
+    private record Settings(UnaryOperator<String> properties, UnaryOperator<String> env) {
+
+        String get(String property) {
+            String v = properties.apply(property);
+            if (v == null || v.isBlank()) {
+                v = env.apply(envName(property));
+            }
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        static String envName(String property) {
+            return property.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+        }
+
+        boolean bool(String property, boolean dflt) {
+            String v = get(property);
+            if (v == null) {
+                return dflt;
+            }
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw new IllegalArgumentException(property + " (" + envName(property)
+                        + ") must be true or false, got '" + v + "'");
+            };
+        }
+
+        int integer(String property, int dflt) {
+            String v = get(property);
+            if (v == null) {
+                return dflt;
+            }
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(property + " (" + envName(property) + ") must be an integer, got '"
+                        + v + "'", e);
+            }
+        }
+    }
+}

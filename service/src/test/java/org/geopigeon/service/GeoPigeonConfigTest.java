@@ -1,0 +1,63 @@
+package org.geopigeon.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GeoPigeonConfigTest {
+
+    private static GeoPigeonConfig config(Map<String, String> props, Map<String, String> env) {
+        return GeoPigeonConfig.from(props::get, env::get);
+    }
+
+    @Test
+    void readsEnvironmentVariablesNamedAfterTheProperties() {
+        GeoPigeonConfig c = config(Map.of(), Map.of("GEOPIGEON_JDBC_URL", "jdbc:postgresql://db/gis",
+                "GEOPIGEON_JDBC_USER", "app", "GEOPIGEON_MAX_CONCURRENT", "3", "GEOPIGEON_BUSY_WAIT_MILLIS", "500",
+                "GEOPIGEON_STORE", "false", "GEOPIGEON_JDBC_MIGRATE", "no", "GEOPIGEON_BUNDLE", "/models/x"));
+        assertEquals("jdbc:postgresql://db/gis", c.jdbcUrl());
+        assertEquals("app", c.jdbcUser());
+        assertEquals(3, c.maxConcurrent());
+        assertEquals(Duration.ofMillis(500), c.busyWait());
+        assertFalse(c.storeDefault());
+        assertFalse(c.migrate());
+        assertEquals(Path.of("/models/x"), c.bundle());
+    }
+
+    @Test
+    void systemPropertiesWinOverTheEnvironment() {
+        GeoPigeonConfig c = config(Map.of("geopigeon.maxConcurrent", "5"), Map.of("GEOPIGEON_MAX_CONCURRENT", "3"));
+        assertEquals(5, c.maxConcurrent());
+        assertTrue(c.storeDefault());
+        assertTrue(c.migrate());
+        assertFalse(c.hasDatabase());
+    }
+
+    @Test
+    void badValuesNameTheSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of(), Map.of("GEOPIGEON_MAX_CONCURRENT", "many")));
+        assertTrue(e.getMessage().contains("geopigeon.maxConcurrent") && e.getMessage().contains("many"));
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("geopigeon.maxConcurrent", "0"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("geopigeon.store", "maybe"), Map.of()));
+    }
+
+    @Test
+    void withoutADatabaseTheDataSourceIsRefusedWithTheSettingToFix() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> config(Map.of(), Map.of()).dataSource());
+        assertTrue(e.getMessage().contains("GEOPIGEON_JDBC_URL"));
+    }
+
+    @Test
+    void passwordsAreNotPrinted() {
+        GeoPigeonConfig c = config(Map.of("geopigeon.jdbc.password", "s3cret"), Map.of());
+        assertFalse(c.toString().contains("s3cret"));
+    }
+}

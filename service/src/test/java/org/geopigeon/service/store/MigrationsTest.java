@@ -1,0 +1,79 @@
+package org.geopigeon.service.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import org.geopigeon.service.testing.TestDatabase;
+import org.geopigeon.service.testing.ThrowawayPostgis;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+
+    @Test
+    void createsTheSchemaAndIsIdempotent() throws Exception {
+        TestDatabase db = ThrowawayPostgis.get().createDatabase("migrations");
+        String version = Migrations.apply(db.dataSource());
+        assertEquals(String.valueOf(countMigrationFiles()), version, "schema version = number of sql/V*.sql files");
+        assertEquals(version, Migrations.apply(db.dataSource()), "second run applies nothing");
+
+        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+            for (String table : new String[] {"geocell_sets", "geocells", "models", "predictions",
+                    "prediction_cells", "audit_log"}) {
+                try (ResultSet rs = s.executeQuery("SELECT to_regclass('geopigeon." + table + "') IS NOT NULL")) {
+                    rs.next();
+                    assertTrue(rs.getBoolean(1), "table geopigeon." + table + " exists");
+                }
+            }
+        }
+    }
+
+    @Test
+    void viewsPublishTypedGeometryColumnsForGeoServerAndQgis() throws Exception {
+        TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("views");
+        Map<String, String> types = new HashMap<>();
+        try (Connection c = db.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT f_table_name, f_geometry_column, type, srid FROM geometry_columns"
+                     + " WHERE f_table_schema = 'geopigeon'")) {
+            while (rs.next()) {
+                types.put(rs.getString(1) + "." + rs.getString(2), rs.getString(3) + ":" + rs.getInt(4));
+            }
+        }
+        assertEquals("MULTIPOLYGON:4326", types.get("predicted_cells.geom"));
+        assertEquals("POINT:4326", types.get("predicted_points.geom"));
+        assertEquals("MULTIPOLYGON:4326", types.get("geocells.geom"));
+        assertEquals("POINT:4326", types.get("predictions.location"));
+    }
+
+    @Test
+    void scriptsRunByHandInVersionOrderThenFlywayBaselinesOverThem() throws Exception {
+        TestDatabase db = ThrowawayPostgis.get().createDatabase("byhand");
+        Path sql = sqlFolder();
+        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+            for (Path f : SqlFiles.inVersionOrder(sql)) {
+                s.execute(Files.readString(f));
+            }
+        }
+        String version = Migrations.apply(db.dataSource());
+        assertEquals(String.valueOf(countMigrationFiles()), version);
+    }
+
+    static Path sqlFolder() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("sql")) && Files.isDirectory(dir.resolve("wps-process"))) {
+                return dir.resolve("sql");
+            }
+        }
+        throw new IllegalStateException("sql/ folder of the source tree not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static long countMigrationFiles() throws Exception {
+        return SqlFiles.inVersionOrder(sqlFolder()).size();
+    }
+}

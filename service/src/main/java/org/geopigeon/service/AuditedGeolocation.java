@@ -21,7 +21,7 @@ import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.service.store.AuditEntry;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.ErrorCode;
-import org.geopigeon.service.store.ImageHasher;
+import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.service.store.Migrations;
 import org.geopigeon.service.store.PredictionStore;
 import org.geopigeon.service.store.RegisteredModel;
@@ -145,7 +145,7 @@ public final class AuditedGeolocation {
                 try {
                     BufferedImage rgb = RgbConverter.toRgb(img);
                     views.add(rgb);
-                    hashes.add(ImageHasher.sha256(rgb));
+                    hashes.add(PixelHash.sha256(rgb));
                 } catch (RuntimeException e) {
                     p = name + " cannot be read as RGB: " + e.getMessage();
                 }

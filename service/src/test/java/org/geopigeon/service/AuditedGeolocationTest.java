@@ -29,7 +29,7 @@ import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.AuditRecord;
 import org.geopigeon.service.store.DemoData;
 import org.geopigeon.service.store.ErrorCode;
-import org.geopigeon.service.store.ImageHasher;
+import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.service.store.Migrations;
 import org.geopigeon.service.store.Outcome;
 import org.geopigeon.service.testing.TestDatabase;
@@ -98,7 +98,7 @@ class AuditedGeolocationTest {
 
         assertNotNull(r.predictionId());
         assertEquals(3, r.prediction().topCells().size());
-        assertEquals(List.of(ImageHasher.sha256(image(7))), r.imageSha256());
+        assertEquals(List.of(PixelHash.sha256(image(7))), r.imageSha256());
         AuditRecord row = onlyAuditRow();
         assertEquals(Outcome.ACCEPTED, row.outcome());
         assertEquals(r.predictionId(), row.predictionId());

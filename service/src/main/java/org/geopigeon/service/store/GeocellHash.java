@@ -3,6 +3,7 @@ package org.geopigeon.service.store;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.geopigeon.engine.image.PixelHash;
 import java.util.HexFormat;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellSet;
@@ -15,7 +16,7 @@ final class GeocellHash {
     }
 
     static String of(GeocellSet set) {
-        MessageDigest md = ImageHasher.sha256();
+        MessageDigest md = PixelHash.sha256();
         WKBWriter wkb = new WKBWriter(2, false);
         for (Geocell c : set.cells()) {
             md.update(ByteBuffer.allocate(4).putInt(c.index()).array());

@@ -1,4 +1,4 @@
-package org.geopigeon.service.store;
+package org.geopigeon.engine.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The hash is of decoded pixels: container and pixel layout do not matter, pixel values do. */
-class ImageHasherTest {
+class PixelHashTest {
 
     private static BufferedImage picture(int type) {
         BufferedImage img = new BufferedImage(40, 30, type);
@@ -28,11 +28,11 @@ class ImageHasherTest {
 
     @Test
     void samePixelsGiveTheSameHashWhateverTheLayoutOrLosslessEncoding() throws IOException {
-        String intRgb = ImageHasher.sha256(picture(BufferedImage.TYPE_INT_RGB));
-        assertEquals(intRgb, ImageHasher.sha256(picture(BufferedImage.TYPE_3BYTE_BGR)));
+        String intRgb = PixelHash.sha256(picture(BufferedImage.TYPE_INT_RGB));
+        assertEquals(intRgb, PixelHash.sha256(picture(BufferedImage.TYPE_3BYTE_BGR)));
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(picture(BufferedImage.TYPE_INT_RGB), "png", png);
-        assertEquals(intRgb, ImageHasher.sha256(ImageIO.read(new ByteArrayInputStream(png.toByteArray()))));
+        assertEquals(intRgb, PixelHash.sha256(ImageIO.read(new ByteArrayInputStream(png.toByteArray()))));
     }
 
     @Test
@@ -40,7 +40,7 @@ class ImageHasherTest {
         BufferedImage a = picture(BufferedImage.TYPE_INT_RGB);
         BufferedImage b = picture(BufferedImage.TYPE_INT_RGB);
         b.setRGB(39, 29, b.getRGB(39, 29) ^ 1);
-        assertNotEquals(ImageHasher.sha256(a), ImageHasher.sha256(b));
+        assertNotEquals(PixelHash.sha256(a), PixelHash.sha256(b));
     }
 
     @Test
@@ -50,7 +50,7 @@ class ImageHasherTest {
         img.setRGB(1, 0, 0xA0B0C0);
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         md.update(new byte[] {0, 0, 0, 2, 0, 0, 0, 1, 1, 2, 3, (byte) 0xA0, (byte) 0xB0, (byte) 0xC0});
-        assertEquals(HexFormat.of().formatHex(md.digest()), ImageHasher.sha256(img));
-        assertEquals(64, ImageHasher.sha256(img).getBytes(StandardCharsets.US_ASCII).length);
+        assertEquals(HexFormat.of().formatHex(md.digest()), PixelHash.sha256(img));
+        assertEquals(64, PixelHash.sha256(img).getBytes(StandardCharsets.US_ASCII).length);
     }
 }

@@ -1,11 +1,10 @@
-package org.geopigeon.service.store;
+package org.geopigeon.engine.image;
 
 import java.awt.image.RenderedImage;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.geopigeon.engine.image.RgbConverter;
 
 /**
  * SHA-256 of an image's decoded pixels, as the model sees them (RGB, alpha dropped; see
@@ -14,11 +13,13 @@ import org.geopigeon.engine.image.RgbConverter;
  * its metadata or lossless container; a lossy re-encode changes pixels and therefore the hash.
  *
  * <p>Digest input: width and height as big-endian 32-bit integers, then R, G, B bytes per pixel,
- * row by row from the top-left corner.
+ * row by row from the top-left corner, after EXIF orientation. This is the audit log's image hash, the
+ * {@code pixel_sha256} of {@code inspect}, and equals what Pillow gives for
+ * {@code ImageOps.exif_transpose(Image.open(f)).convert("RGB")} hashed the same way.
  */
-public final class ImageHasher {
+public final class PixelHash {
 
-    private ImageHasher() {
+    private PixelHash() {
     }
 
     /** Lower-case hex SHA-256 of the pixels. */
@@ -42,7 +43,8 @@ public final class ImageHasher {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static MessageDigest sha256() {
+    /** A new SHA-256 digest (every Java platform has one). */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -18,7 +18,7 @@ import org.geopigeon.service.Located;
  * then one polygon per ranked cell ({@code kind: "cell"}, rank 1 first). A fresh prediction and a stored
  * one read back from PostGIS have the same shape, so the viewer draws both with one function.
  */
-final class PredictionGeoJson {
+public final class PredictionGeoJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -62,7 +62,7 @@ final class PredictionGeoJson {
     }
 
     /** A fresh prediction, with its audit id, pixel hashes and stage timings added to the estimate. */
-    static ObjectNode of(Located located, boolean trained) {
+    public static ObjectNode of(Located located, boolean trained) {
         Prediction p = located.prediction();
         Double exifKm = p.exifGps() == null ? null : round(Haversine.km(p.location(), p.exifGps()), 3);
         Estimate e = new Estimate(p.location(), p.confidence(), p.refined(), p.model(), trained, located.predictionId(),

@@ -137,7 +137,8 @@ public final class GeoPigeonServer implements AutoCloseable {
             offered.add(new EchoProcess(json.mapper()));
         }
         ProcessRegistry registry = new ProcessRegistry(offered);
-        Authenticator authenticator = new Authenticator(s.authMode(), new ApiTokens(dataSource), s.trustProxyUser(),
+        Authenticator authenticator = new Authenticator(s.authMode(), new ApiTokens(dataSource, s.tokenCacheTtl()),
+                s.trustProxyUser(),
                 s.proxyRole(), System.getProperty("user.name"));
         JobStore jobs = new JobStore(dataSource, json.mapper(), UUID.randomUUID().toString());
         ExecutionResponder responder = new ExecutionResponder(json.mapper());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import org.geopigeon.app.serve.auth.ApiTokens;
 import org.geopigeon.app.serve.auth.AuthMode;
 import org.geopigeon.app.serve.auth.Role;
 
@@ -37,6 +38,7 @@ import org.geopigeon.app.serve.auth.Role;
  * @param basemapAttribution attribution shown with the tiles, or null
  * @param multipartCacheDir where Jetty would spill multipart parts larger than the in-memory limit; the limit is
  *                          the upload limit, so nothing is ever written there (tests watch it)
+ * @param tokenCacheTtl     how long a valid token is remembered (a revocation takes effect within it)
  */
 public record ServerSettings(String bind, int port, AuthMode authMode, boolean trustProxyUser, Role proxyRole,
                              String publicUrl, long maxImageBytes, long maxPixels, int maxConcurrent,
@@ -44,7 +46,7 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
                              Duration readTimeout, Duration headerTimeout, long minDataRate, long maxBufferedBytes,
                              long maxDrainBytes, Duration jobRetention, Set<String> allowedHrefHosts,
                              Duration hrefTimeout, boolean echoProcess, String basemapUrl, String basemapAttribution,
-                             Path multipartCacheDir) {
+                             Path multipartCacheDir, Duration tokenCacheTtl) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -110,7 +112,7 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
                 DEFAULT_MAX_PIXELS, 2, Duration.ofSeconds(30), true, 32, 8, 64, Duration.ofSeconds(10),
                 Duration.ofSeconds(10), 16 * 1024, defaultBuffered(image), 1024L * 1024 * 1024,
                 Duration.ofHours(24), Set.of(), Duration.ofSeconds(20), false, null, null,
-                Path.of(System.getProperty("java.io.tmpdir")));
+                Path.of(System.getProperty("java.io.tmpdir")), ApiTokens.CACHE_TTL);
     }
 
     /** 20 uploads at the limit, but at most a third of the Java heap (and never less than one upload). */
@@ -151,6 +153,7 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
         private String basemapUrl;
         private String basemapAttribution;
         private Path multipartCacheDir;
+        private Duration tokenCacheTtl;
 
         private Builder(ServerSettings s) {
             bind = s.bind;
@@ -179,6 +182,7 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
             basemapUrl = s.basemapUrl;
             basemapAttribution = s.basemapAttribution;
             multipartCacheDir = s.multipartCacheDir;
+            tokenCacheTtl = s.tokenCacheTtl;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -211,13 +215,14 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
         public Builder echoProcess(boolean v) { echoProcess = v; return this; }
         public Builder basemap(String url, String attribution) { basemapUrl = url; basemapAttribution = attribution; return this; }
         public Builder multipartCacheDir(Path v) { multipartCacheDir = v; return this; }
+        public Builder tokenCacheTtl(Duration v) { tokenCacheTtl = v; return this; }
 
         /** @throws IllegalArgumentException naming the setting that is out of range */
         public ServerSettings build() {
             return new ServerSettings(bind, port, authMode, trustProxyUser, proxyRole, publicUrl, maxImageBytes,
                     maxPixels, maxConcurrent, busyWait, storeDefault, maxQueued, asyncQueue, threads, readTimeout,
                     headerTimeout, minDataRate, maxBufferedBytes, maxDrainBytes, jobRetention, allowedHrefHosts,
-                    hrefTimeout, echoProcess, basemapUrl, basemapAttribution, multipartCacheDir);
+                    hrefTimeout, echoProcess, basemapUrl, basemapAttribution, multipartCacheDir, tokenCacheTtl);
         }
     }
 }

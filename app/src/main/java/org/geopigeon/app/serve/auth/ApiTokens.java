@@ -40,6 +40,7 @@ public final class ApiTokens {
     private static final String COLUMNS = "id, name, role, token_prefix, created, created_by, revoked, revoked_by";
 
     private final DataSource dataSource;
+    private final Duration cacheTtl;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -47,7 +48,13 @@ public final class ApiTokens {
     }
 
     public ApiTokens(DataSource dataSource) {
+        this(dataSource, CACHE_TTL);
+    }
+
+    /** @param cacheTtl how long a valid token is remembered ({@link Duration#ZERO}: ask the database every time) */
+    public ApiTokens(DataSource dataSource, Duration cacheTtl) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.cacheTtl = Objects.requireNonNull(cacheTtl, "cacheTtl");
     }
 
     /**
@@ -144,10 +151,12 @@ public final class ApiTokens {
                     return Optional.empty();
                 }
                 TokenInfo info = info(rs);
-                if (cache.size() >= CACHE_LIMIT) {
-                    cache.clear();
+                if (!cacheTtl.isZero()) {
+                    if (cache.size() >= CACHE_LIMIT) {
+                        cache.clear();
+                    }
+                    cache.put(key, new Cached(info, System.nanoTime() + cacheTtl.toNanos()));
                 }
-                cache.put(key, new Cached(info, System.nanoTime() + CACHE_TTL.toNanos()));
                 return Optional.of(info);
             }
         } catch (SQLException e) {

@@ -124,7 +124,7 @@ public final class OgcApi {
 
     private void landingPage(Context ctx) {
         if (wantsHtml(ctx)) {
-            ctx.redirect("/viewer/", io.javalin.http.HttpStatus.SEE_OTHER); // browsers get the map viewer
+            ctx.status(303).header("Location", "/viewer/"); // browsers get the map viewer
             return;
         }
         String b = info.base(ctx);

@@ -98,7 +98,6 @@ public final class ExecuteRequestReader {
                 }
                 case "subscriber" -> throw bad("INVALID_PARAMETER", "'subscriber' (callbacks) is not supported by"
                         + " this server: poll /jobs/{jobId} instead");
-                case "id", "process" -> p.skipChildren(); // some clients repeat the process id; it is in the path
                 default -> throw bad("INVALID_REQUEST", "unknown member '" + member + "' in the execute request;"
                         + " expected inputs, outputs and response");
             }

@@ -63,7 +63,7 @@ public final class ViewerRoutes {
     }
 
     public void register(RoutesConfig r) {
-        r.get("/viewer", ctx -> ctx.redirect("/viewer/", io.javalin.http.HttpStatus.MOVED_PERMANENTLY));
+        r.get("/viewer", ctx -> ctx.status(301).header("Location", "/viewer/"));
         r.get("/viewer/", ctx -> file(ctx, "index.html", "text/html; charset=utf-8"));
         r.get("/viewer/viewer.js", ctx -> file(ctx, "viewer.js", "text/javascript; charset=utf-8"));
         r.get("/viewer/viewer.css", ctx -> file(ctx, "viewer.css", "text/css; charset=utf-8"));

@@ -21,7 +21,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.geopigeon.app.serve.auth.ApiTokens;
@@ -69,11 +68,10 @@ import org.slf4j.LoggerFactory;
  * OpenAPI, processes, execution, jobs), stored predictions and the audit log for the roles that may read
  * them, health probes, the Leaflet viewer and the old {@code /api/v1} paths.
  *
- * <p>Jetty's handler chain, outermost first (each a maintained Jetty handler except the gate):
+ * <p>Jetty's handler chain, outermost first (maintained Jetty handlers except the gate):
  * <ol>
- *   <li>{@link MinimumDataRateHandler}: an upload slower than the minimum rate is cut off;</li>
  *   <li>{@link AccessGate}: Host and Origin checks, authentication, 413 from the headers, the upload memory
- *       budget, all before a body byte is read;</li>
+ *       budget, all before a body byte is read; and the minimum upload rate;</li>
  *   <li>{@link SizeLimitHandler}: the limit again for chunked bodies that declare no length;</li>
  *   <li>{@link EagerContentHandler}: the body is read asynchronously into memory (no thread waits on a slow
  *       client) and only then is the request dispatched to Javalin;</li>
@@ -161,7 +159,7 @@ public final class GeoPigeonServer implements AutoCloseable {
                 GeoPigeonServer::isAudited, budget, s.maxUploadBody(), s.maxImageBytes(), OTHER_BODY_BYTES,
                 s.maxDrainBytes(), (refusal, caller, peer, path) -> refusals.record(refusal, caller, peer, null,
                 AccessGate.auditParameters(path)), metrics::retryAfterSeconds, json,
-                s.authMode() == AuthMode.LOOPBACK_ONLY);
+                s.authMode() == AuthMode.LOOPBACK_ONLY, s.minDataRate(), s.readTimeout());
 
         Javalin app = Javalin.create(config -> {
             configureJetty(config, s, json, gate);
@@ -238,7 +236,6 @@ public final class GeoPigeonServer implements AutoCloseable {
                     s.maxUploadBody() + 64 * 1024, -1, false)));
             server.insertHandler(new SizeLimitHandler(s.maxUploadBody(), -1));
             server.insertHandler(gate);
-            server.insertHandler(new MinimumDataRateHandler(s.minDataRate(), 0));
         });
     }
 

@@ -26,7 +26,8 @@ import org.geopigeon.app.serve.auth.Caller;
  *       refused (403), so a page elsewhere cannot submit photos with a visitor's credentials;</li>
  *   <li>the caller is identified ({@link Authenticator}); protected routes answer 401 without one;</li>
  *   <li>a body over the limit is refused with 413 from its {@code Content-Length}, and bodies are admitted
- *       only while they fit the memory budget ({@link UploadBudget}: 503 with {@code Retry-After}).</li>
+ *       only while they fit the memory budget ({@link UploadBudget}: 503 with {@code Retry-After});</li>
+ *   <li>an upload must keep a minimum average rate ({@link MinimumUploadRate}).</li>
  * </ol>
  * Refused geolocation requests are audited ({@link Refusals}). When a refusal leaves a body unread, the
  * answer is sent first and the body is then read and discarded (up to a bound), so clients that send the
@@ -56,6 +57,8 @@ public final class AccessGate extends Handler.Wrapper {
     private final IntSupplier busyRetryAfter;
     private final JsonBodies json;
     private final boolean requireLoopbackHost;
+    private final long minUploadRate;
+    private final long rateGraceNanos;
 
     /**
      * @param isPublic        routes open without credentials (discovery documents, health, viewer files)
@@ -67,11 +70,13 @@ public final class AccessGate extends Handler.Wrapper {
      * @param maxDrainBytes   most bytes read and discarded after a refusal before the connection is closed
      * @param busyRetryAfter  seconds to suggest when the memory budget is full
      * @param requireLoopbackHost the server runs without authentication on loopback
+     * @param minUploadRate   slowest accepted average upload rate in bytes per second (0: none)
+     * @param rateGrace       time before the rate is first judged
      */
     public AccessGate(Authenticator authenticator, Predicate<Request> isPublic, Predicate<String> isUpload,
                       Predicate<String> isAudited, UploadBudget budget, long maxUploadBody, long maxImageBytes, long maxOtherBody,
                       long maxDrainBytes, Refusals refusals, IntSupplier busyRetryAfter, JsonBodies json,
-                      boolean requireLoopbackHost) {
+                      boolean requireLoopbackHost, long minUploadRate, java.time.Duration rateGrace) {
         this.authenticator = authenticator;
         this.isPublic = isPublic;
         this.isUpload = isUpload;
@@ -85,6 +90,8 @@ public final class AccessGate extends Handler.Wrapper {
         this.busyRetryAfter = busyRetryAfter;
         this.json = json;
         this.requireLoopbackHost = requireLoopbackHost;
+        this.minUploadRate = minUploadRate;
+        this.rateGraceNanos = rateGrace.toNanos();
     }
 
     @Override
@@ -138,9 +145,16 @@ public final class AccessGate extends Handler.Wrapper {
                     + " fill the server's upload memory (" + mib(budget.maxBytes()) + " MiB); try again in " + retry
                     + " s").withHeader("Retry-After", String.valueOf(retry)), caller, peer, audited);
         }
-        Callback release = reserve == 0 ? callback : Callback.from(callback, () -> budget.release(reserve));
+        Request checked = request;
+        Callback done = reserve == 0 ? callback : Callback.from(callback, () -> budget.release(reserve));
+        if (minUploadRate > 0 && request.getLength() != 0 && (upload || declared < 0)) {
+            MinimumUploadRate rate = new MinimumUploadRate(request, minUploadRate, rateGraceNanos,
+                    request.getComponents().getScheduler());
+            checked = rate;
+            done = Callback.from(done, rate::finish);
+        }
         try {
-            return super.handle(request, response, release);
+            return super.handle(checked, response, done);
         } catch (Throwable t) {
             if (reserve > 0) {
                 budget.release(reserve);

@@ -209,6 +209,7 @@ public final class GeoPigeonServer implements AutoCloseable {
         config.jetty.threadPool = pool;
         config.http.maxRequestSize = s.maxUploadBody();
         config.http.prefer405over404 = true;
+        config.router.ignoreTrailingSlashes = false; // /viewer redirects to /viewer/, whose page loads viewer.js
         // Multipart parts stay in memory up to the whole upload limit, so none is ever written to disk.
         config.jetty.multipartConfig.cacheDirectory(s.multipartCacheDir().toString());
         config.jetty.multipartConfig.maxFileSize(s.maxImageBytes(), SizeUnit.BYTES);

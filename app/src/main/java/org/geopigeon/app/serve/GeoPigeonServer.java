@@ -314,6 +314,18 @@ public final class GeoPigeonServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + c.getLocalPort() + "/");
     }
 
+    /** The routes served, as "METHOD /path/{param}" (static files under /webjars/ aside). */
+    public List<String> routes() {
+        List<String> out = new ArrayList<>();
+        app.unsafe.internalRouter.allHttpHandlers().forEach(e -> {
+            String m = e.endpoint.method.name();
+            if (List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(m)) {
+                out.add(m + " " + e.endpoint.path);
+            }
+        });
+        return out;
+    }
+
     /** Bytes of request bodies held now (received or being processed). */
     public long bufferedBytes() {
         return budget.inUse();

@@ -302,7 +302,7 @@ final class MetadataReader {
         if (icc == null) {
             return null;
         }
-        String description = icc.getString(IccDirectory.TAG_TAG_desc);
+        String description = icc.getDescription(IccDirectory.TAG_TAG_desc);
         return description == null || description.isBlank() ? null : description.trim();
     }
 

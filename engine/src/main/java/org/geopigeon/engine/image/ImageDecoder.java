@@ -115,8 +115,12 @@ public final class ImageDecoder {
             jpeg = JpegSegments.scan(bytes);
             pixelBytes = jpeg.bytes(); // without ICC segments: the reader must not apply the profile
         }
+        boolean libwebp = format == ImageFormat.WEBP && preferLibwebp && LibWebp.UNAVAILABLE == null;
+        if (format == ImageFormat.WEBP && !libwebp) {
+            pixelBytes = WebpChunks.withoutIccProfile(bytes); // the Java fallback would apply the profile
+        }
         List<String> decoderWarnings = new ArrayList<>();
-        BufferedImage stored = readPixels(pixelBytes, format, jpeg, source, decoderWarnings);
+        BufferedImage stored = readPixels(pixelBytes, format, jpeg, libwebp, source, decoderWarnings);
         String iccProblem = jpeg == null || jpeg.iccProblems().isEmpty() ? null : jpeg.iccProblems().get(0);
         MetadataReader.Result read = MetadataReader.read(bytes, format, iccProblem);
         ImageMetadata metadata = read.metadata().withWarnings(decoderWarnings);
@@ -142,9 +146,8 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage readPixels(byte[] bytes, ImageFormat format, JpegSegments jpeg, String source,
-                                     List<String> warningsOut) {
-        boolean libwebp = format == ImageFormat.WEBP && preferLibwebp && LibWebp.UNAVAILABLE == null;
+    private BufferedImage readPixels(byte[] bytes, ImageFormat format, JpegSegments jpeg, boolean libwebp,
+                                     String source, List<String> warningsOut) {
         ImageReader reader = readerFor(format, libwebp, source);
         if (format == ImageFormat.WEBP && !libwebp) {
             warningsOut.add("decoded by the pure-Java WebP fallback because libwebp is not available here ("

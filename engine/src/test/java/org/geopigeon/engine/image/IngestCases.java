@@ -53,13 +53,26 @@ public record IngestCases(Path dir, String file, Map<String, String> values) {
         return null;
     }
 
-    /** The decoder's own cases (engine test resources). */
+    /**
+     * The decoder's own cases (engine test resources): from the classpath when it is a folder, else (another module's
+     * tests reading this class from the engine's test jar) from the engine's source tree next to that module.
+     */
     public static Path ownDir() {
+        java.net.URL url = IngestCases.class.getResource("/ingest/expected.csv");
         try {
-            return Path.of(IngestCases.class.getResource("/ingest/expected.csv").toURI()).getParent();
+            if (url != null && "file".equals(url.getProtocol())) {
+                return Path.of(url.toURI()).getParent();
+            }
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+        for (String candidate : new String[] {"../engine/src/test/resources/ingest", "engine/src/test/resources/ingest"}) {
+            Path dir = Path.of(candidate);
+            if (Files.isRegularFile(dir.resolve("expected.csv"))) {
+                return dir.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("the ingest cases (engine/src/test/resources/ingest) are not reachable");
     }
 
     public static List<IngestCases> read(Path dir) {

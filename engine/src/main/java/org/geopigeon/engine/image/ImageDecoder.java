@@ -124,7 +124,15 @@ public final class ImageDecoder {
         String iccProblem = jpeg == null || jpeg.iccProblems().isEmpty() ? null : jpeg.iccProblems().get(0);
         MetadataReader.Result read = MetadataReader.read(bytes, format, iccProblem);
         ImageMetadata metadata = read.metadata().withWarnings(decoderWarnings);
-        BufferedImage rgb = ExifOrientation.apply(RgbConverter.toRgb(stored), metadata.orientation());
+        BufferedImage plain = RgbConverter.toRgb(stored);
+        if (plain == stored) {
+            // A reader's own TYPE_INT_RGB buffer may carry bits above the 24 colour bits (libwebp writes 0xFF alpha).
+            int[] packed = RgbConverter.packedRgb(plain);
+            for (int i = 0; i < packed.length; i++) {
+                packed[i] &= 0xFFFFFF;
+            }
+        }
+        BufferedImage rgb = ExifOrientation.apply(plain, metadata.orientation());
         GpsFix gps = metadata.gps();
         return new DecodedImage(rgb, rgb.getWidth(), rgb.getHeight(), format.id(),
                 gps == null ? null : gps.position(), gps == null ? null : gps.altitude(), read.exifTimestamp(),

@@ -177,8 +177,11 @@ public final class TrainedBundleWriter {
         return o;
     }
 
-    /** Copies the base bundle's files (hard links where the file system allows: backbones are large). */
-    private static void copyBase(Path base, Path tmp, Set<String> skip) throws IOException {
+    /**
+     * Copies the base bundle's files into {@code tmp} (hard links where the file system allows: backbones are
+     * large), except those named in {@code skip} (paths relative to the bundle) and hidden files.
+     */
+    public static void copyBase(Path base, Path tmp, Set<String> skip) throws IOException {
         Path root = base.toAbsolutePath().normalize();
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
@@ -208,7 +211,8 @@ public final class TrainedBundleWriter {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Best-effort removal of a folder tree (cleanup after a failure). */
+    public static void deleteRecursively(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 try {

@@ -322,15 +322,7 @@ class AuditedGeolocationTest {
                 4000);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ImageGeolocator slow = (views, options, listener) -> {
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return DemoData.prediction(cells, DemoData.manifest().name(), 0, options.topK(), null);
-        };
+        ImageGeolocator slow = holding(inside, release);
         AuditedGeolocation s = service(slow, oneImage);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -396,15 +388,7 @@ class AuditedGeolocationTest {
     void whenAllSlotsStayBusyTheRequestIsRefusedWithBusy() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ImageGeolocator slow = (views, options, listener) -> {
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return DemoData.prediction(cells, DemoData.manifest().name(), 0, options.topK(), null);
-        };
+        ImageGeolocator slow = holding(inside, release);
         AuditedGeolocation s = service(slow, 1, Duration.ofMillis(200));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -459,6 +443,19 @@ class AuditedGeolocationTest {
         assertFalse(e.getMessage().contains("/srv/models"), "server paths stay in the log: " + e.getMessage());
         assertEquals(Outcome.FAILED, onlyAuditRow().outcome());
         assertNull(onlyAuditRow().model());
+    }
+
+    /** A model that signals {@code inside} and then holds its request (and its views) until {@code release}. */
+    private static ImageGeolocator holding(CountDownLatch inside, CountDownLatch release) {
+        return (views, options, listener) -> {
+            inside.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return DemoData.prediction(cells, DemoData.manifest().name(), 0, options.topK(), null);
+        };
     }
 
     /** What a client sees: no SQL, no Java class names, no stack trace, no cause chain to print. */

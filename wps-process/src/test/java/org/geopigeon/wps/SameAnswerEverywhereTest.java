@@ -1,4 +1,4 @@
-package org.geopigeon.app.serve;
+package org.geopigeon.wps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +10,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +24,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.geopigeon.app.GeoPigeonCli;
+import org.geopigeon.app.serve.Boundaries;
+import org.geopigeon.app.serve.GeoPigeonServer;
+import org.geopigeon.app.serve.ServerSettings;
+import org.geopigeon.engine.bundle.ModelBundle;
+import org.geopigeon.service.testing.TestDatabase;
 import org.geopigeon.service.testing.TestImages;
+import org.geopigeon.service.testing.ThrowawayPostgis;
 import org.geoserver.wps.process.RawData;
 import org.geotools.api.feature.simple.SimpleFeature;
 import org.geotools.data.simple.SimpleFeatureCollection;
@@ -43,20 +53,30 @@ class SameAnswerEverywhereTest {
 
     private static final String PHOTO = "portrait_gps_orientation6.jpg";
     private final ObjectMapper json = new ObjectMapper();
-    private RunningService http;
+    private Path bundleDir;
+    private TestDatabase db;
+    private ModelBundle bundle;
+    private GeoPigeonServer server;
 
     @BeforeAll
     void start() throws Exception {
-        http = RunningService.start("same_answer", RunningService.settings());
-        System.setProperty("geopigeon.jdbc.url", http.db.jdbcUrl());
-        System.setProperty("geopigeon.bundle", RunningService.DEMO_BUNDLE.toAbsolutePath().normalize().toString());
+        bundleDir = TestImages.samplePhoto(PHOTO).getParent().resolveSibling("demo-bundle").toAbsolutePath().normalize();
+        db = ThrowawayPostgis.get().createMigratedDatabase("same_answer");
+        bundle = ModelBundle.load(bundleDir);
+        Boundaries boundaries = Boundaries.locate(null, null, bundleDir.getParent().getParent(),
+                bundleDir.resolve(bundle.manifest().geocells()));
+        server = GeoPigeonServer.start(ServerSettings.defaults().withPort(0), bundle, db.dataSource(), false,
+                boundaries, new PrintStream(System.err, true, StandardCharsets.UTF_8));
+        System.setProperty("geopigeon.jdbc.url", db.jdbcUrl());
+        System.setProperty("geopigeon.bundle", bundleDir.toString());
     }
 
     @AfterAll
     void stop() {
         System.clearProperty("geopigeon.jdbc.url");
         System.clearProperty("geopigeon.bundle");
-        http.close();
+        server.close();
+        bundle.close();
     }
 
     /** What each front end said, in the answer model's terms. */
@@ -80,7 +100,7 @@ class SameAnswerEverywhereTest {
             assertEquals(-9.1365, a.exifLon(), 1e-4, who);
             assertEquals(first.exifKm(), a.exifKm(), 1e-3, who);
         }
-        try (Connection c = http.db.connection(); Statement s = c.createStatement();
+        try (Connection c = db.connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT a.parameters->>'interface', p.image_sha256[1]"
                      + " FROM geopigeon.predictions p JOIN geopigeon.audit_log a ON a.id = p.audit_id"
                      + " WHERE a.outcome = 'accepted' ORDER BY p.id")) {
@@ -102,8 +122,8 @@ class SameAnswerEverywhereTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = GeoPigeonCli.run("locate", "--bundle", RunningService.DEMO_BUNDLE.toString(), "--store", "--purpose",
-                    "same answer everywhere", "--jdbc", http.db.jdbcUrl(), "--json", photo().toString());
+            code = GeoPigeonCli.run("locate", "--bundle", bundleDir.toString(), "--store", "--purpose",
+                    "same answer everywhere", "--jdbc", db.jdbcUrl(), "--json", photo().toString());
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -116,14 +136,18 @@ class SameAnswerEverywhereTest {
                 l.get("prediction_id").asLong());
     }
 
-    private Answer http() {
-        RunningService.Reply r = http.post("/api/v1/locate?purpose=same%20answer%20everywhere", "image/jpeg",
-                TestImages.samplePhotoBytes(PHOTO));
-        assertEquals(200, r.status(), r.body());
-        JsonNode e = r.json().get("features").get(0).get("properties");
+    private Answer http() throws Exception {
+        URI uri = server.uri().resolve("api/v1/locate?purpose=same%20answer%20everywhere");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                .header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.samplePhotoBytes(PHOTO))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode features = json.readTree(r.body()).get("features");
+        JsonNode e = features.get(0).get("properties");
         List<String> cells = new ArrayList<>();
-        for (int i = 1; i < r.json().get("features").size(); i++) {
-            cells.add(r.json().get("features").get(i).get("properties").get("cell_id").asText());
+        for (int i = 1; i < features.size(); i++) {
+            cells.add(features.get(i).get("properties").get("cell_id").asText());
         }
         return new Answer("http", strings(e.get("image_sha256")), e.get("lat").asDouble(), e.get("lon").asDouble(),
                 e.get("exif_gps").get("lat").asDouble(), e.get("exif_gps").get("lon").asDouble(),

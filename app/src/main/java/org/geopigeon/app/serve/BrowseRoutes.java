@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
@@ -15,6 +14,7 @@ import org.geopigeon.app.serve.auth.Permission;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.ProblemException;
 import org.geopigeon.app.serve.http.RequestInfo;
+import org.geopigeon.service.GeolocationResult;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.AuditRecord;
 import org.geopigeon.service.store.ChainStatus;
@@ -94,8 +94,8 @@ public final class BrowseRoutes {
         } catch (NumberFormatException e) {
             throw notFound(raw);
         }
-        ObjectNode fc = predictions.byId(id, owner(RequestInfo.caller(ctx))).orElseThrow(() -> notFound(raw));
-        json.write(ctx, 200, JsonBodies.GEOJSON, fc);
+        GeolocationResult r = predictions.byId(id, owner(RequestInfo.caller(ctx))).orElseThrow(() -> notFound(raw));
+        json.write(ctx, 200, JsonBodies.GEOJSON, PredictionGeoJson.of(r));
     }
 
     private static ProblemException notFound(String id) {

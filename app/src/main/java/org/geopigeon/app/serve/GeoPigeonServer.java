@@ -56,10 +56,10 @@ import org.geopigeon.app.serve.process.ProcessRegistry;
 import org.geopigeon.app.serve.process.RefusalAudit;
 import org.geopigeon.app.serve.viewer.ViewerRoutes;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.engine.image.ImageDecoder;
-import org.geopigeon.engine.image.ImageLimits;
 import org.geopigeon.service.AuditedGeolocation;
+import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.LoadedModel;
+import org.geopigeon.service.ServiceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,18 +116,29 @@ public final class GeoPigeonServer implements AutoCloseable {
      */
     public static GeoPigeonServer start(ServerSettings s, ModelBundle bundle, DataSource dataSource, boolean migrate,
                                         Boundaries boundaries, PrintStream log) throws IOException {
+        ServiceLimits limits = new ServiceLimits(new ImageRules(ImageRules.DEFAULT_MIN_SIDE, s.maxPixels(),
+                s.maxImageBytes()), s.maxConcurrent(), s.busyWait(),
+                Math.max(ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT, s.maxPixels()));
+        return start(s, limits, bundle, dataSource, migrate, boundaries, log);
+    }
+
+    /**
+     * Starts listening with the audited service's limits (image rules, concurrency, pixels in flight) as configured
+     * for every front end ({@code GeoPigeonConfig.limits()}).
+     */
+    public static GeoPigeonServer start(ServerSettings s, ServiceLimits limits, ModelBundle bundle,
+                                        DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
+            throws IOException {
         JsonBodies json = new JsonBodies(s.maxUploadBody());
         ServedModel model = ServedModel.of(bundle);
         LoadedModel loaded = LoadedModel.of(bundle);
-        AuditedGeolocation service = new AuditedGeolocation(() -> loaded, dataSource, migrate, s.maxConcurrent(),
-                s.busyWait());
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(s.maxPixels(), s.maxImageBytes()));
+        AuditedGeolocation service = new AuditedGeolocation(() -> loaded, dataSource, migrate, limits);
         RefusalAudit refusals = new RefusalAudit(service.auditLog(), model.name());
         ReadinessMonitor readiness = new ReadinessMonitor(dataSource, Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Map.of("model", new ReadinessMonitor.Check(true, 0, model.name()
                         + (model.trained() ? "" : " (untrained demo weights)"))));
         ExecutionMetrics metrics = new ExecutionMetrics(s.maxConcurrent());
-        GeolocationAdapter adapter = new GeolocationAdapter(service, decoder, model, s.storeDefault(), metrics,
+        GeolocationAdapter adapter = new GeolocationAdapter(service, model, s.storeDefault(), metrics,
                 s.maxQueued(), refusals, readiness);
         List<OgcProcess> offered = new ArrayList<>();
         offered.add(new GeolocateProcess(adapter, refusals, json.mapper(), s.storeDefault(), loaded.defaultTopK()));

@@ -22,6 +22,7 @@ import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.service.GeoPigeonConfig;
+import org.geopigeon.service.ServiceLimits;
 import org.geopigeon.service.store.Migrations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -168,7 +169,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (ModelBundle model = ModelBundle.load(bundleDir)) {
             Boundaries background = Boundaries.locate(boundaries, home(), Path.of("").toAbsolutePath(),
                     ServedModel.of(model).geocellFile());
-            return serve(settings, model, dataSource, redact(config.jdbcUrl()), background, err);
+            return serve(settings, config.limits(), model, dataSource, redact(config.jdbcUrl()), background, err);
         } catch (BundleException e) {
             err.println("geopigeon serve: cannot load model bundle " + bundleDir + ": " + e.getMessage());
             err.flush();
@@ -198,7 +199,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServerSettings.Builder b = ServerSettings.defaults().toBuilder()
                 .bind(bind).port(port).authMode(noAuth ? AuthMode.LOOPBACK_ONLY : AuthMode.REQUIRED)
                 .trustProxyUser(trustProxyUser).proxyRole(Role.parse(proxyRole)).publicUrl(publicUrl)
-                .maxImageBytes(image).maxConcurrent(config.maxConcurrent()).busyWait(config.busyWait())
+                .maxImageBytes(image).maxPixels(config.maxImagePixels()).maxConcurrent(config.maxConcurrent()).busyWait(config.busyWait())
                 .storeDefault(config.storeDefault()).maxQueued(Math.max(maxQueued, config.maxConcurrent()))
                 .threads(Math.max(64, Math.max(maxQueued, config.maxConcurrent()) + 16)).asyncQueue(asyncQueue)
                 .readTimeout(Duration.ofSeconds(readTimeout)).headerTimeout(Duration.ofSeconds(headerTimeout))
@@ -211,13 +212,13 @@ public final class ServeCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private int serve(ServerSettings settings, ModelBundle model, DataSource dataSource, String auditDb,
-                      Boundaries background, PrintWriter err) throws IOException {
+    private int serve(ServerSettings settings, ServiceLimits limits, ModelBundle model, DataSource dataSource,
+                      String auditDb, Boundaries background, PrintWriter err) throws IOException {
         PrintStream log = System.err;
         GeoPigeonServer server;
         try {
             // Migrations were applied by checkDatabase: the service needs no DDL rights from here on.
-            server = GeoPigeonServer.start(settings, model, dataSource, false, background, log);
+            server = GeoPigeonServer.start(settings, limits, model, dataSource, false, background, log);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
         }

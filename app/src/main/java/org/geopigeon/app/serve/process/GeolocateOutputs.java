@@ -1,6 +1,7 @@
 package org.geopigeon.app.serve.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,8 +24,10 @@ public record GeolocateOutputs(ObjectNode location, ObjectNode cells) {
     public static final String LOCATION = "location";
     public static final String CELLS = "cells";
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     public static GeolocateOutputs of(GeolocationOutcome outcome) {
-        return split(PredictionGeoJson.of(outcome.located(), outcome.trained()));
+        return split(MAPPER.valueToTree(PredictionGeoJson.of(outcome.located().result())));
     }
 
     /** Splits a combined collection (estimate first, then cells) into the two outputs. */

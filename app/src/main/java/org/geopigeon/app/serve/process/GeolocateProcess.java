@@ -12,7 +12,7 @@ import org.geopigeon.app.serve.auth.Caller;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.Problem;
 import org.geopigeon.app.serve.http.ProblemException;
-import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.service.ImageProblem;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Stage;
 import org.geopigeon.engine.predict.StageListener;
@@ -125,7 +125,7 @@ public final class GeolocateProcess implements OgcProcess {
         int status = switch (f.code()) {
             case INVALID_PURPOSE -> legacy ? 422 : 400;
             case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_REQUEST -> 400;
-            case INVALID_IMAGE -> f.imageReason() == null ? 400 : imageStatus(f.imageReason());
+            case INVALID_IMAGE -> f.imageProblem() == null ? 400 : imageStatus(f.imageProblem());
             case BUSY, CANCELLED, MODEL_UNAVAILABLE, STORE_FAILED -> 503;
             case INFERENCE_FAILED -> 500;
         };
@@ -134,11 +134,12 @@ public final class GeolocateProcess implements OgcProcess {
         return f.retryAfterSeconds() == null ? e : e.withHeader("Retry-After", String.valueOf(f.retryAfterSeconds()));
     }
 
-    static int imageStatus(ImageRejectedException.Reason reason) {
-        return switch (reason) {
+    /** A refused image: too big 413, not a supported type (or not the declared one) 415, otherwise 400. */
+    static int imageStatus(ImageProblem problem) {
+        return switch (problem) {
             case TOO_LARGE, TOO_MANY_PIXELS -> 413;
-            case UNSUPPORTED_FORMAT -> 415;
-            case EMPTY, TRUNCATED, CORRUPT, UNREADABLE -> 400;
+            case UNSUPPORTED_FORMAT, MEDIA_TYPE_MISMATCH -> 415;
+            case MISSING, EMPTY, UNREADABLE, TOO_SMALL, TRUNCATED, CORRUPT -> 400;
         };
     }
 

@@ -1,6 +1,6 @@
 package org.geopigeon.app.serve.process;
 
-import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.service.ImageProblem;
 import org.geopigeon.service.store.ErrorCode;
 
 /**
@@ -11,19 +11,19 @@ public final class GeolocationFailure extends RuntimeException {
 
     private final ErrorCode code;
     private final Long auditId;
-    private final ImageRejectedException.Reason imageReason;
+    private final ImageProblem imageProblem;
     private final Integer retryAfterSeconds;
 
     /**
-     * @param imageReason why the decoder rejected an image (for the precise HTTP status), or null
+     * @param imageProblem what was wrong with an image (for the precise HTTP status), or null
      * @param retryAfterSeconds when trying again may succeed (busy, database down), or null
      */
-    public GeolocationFailure(ErrorCode code, String message, Long auditId, ImageRejectedException.Reason imageReason,
+    public GeolocationFailure(ErrorCode code, String message, Long auditId, ImageProblem imageProblem,
                               Integer retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
         this.auditId = auditId;
-        this.imageReason = imageReason;
+        this.imageProblem = imageProblem;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -35,8 +35,8 @@ public final class GeolocationFailure extends RuntimeException {
         return auditId;
     }
 
-    public ImageRejectedException.Reason imageReason() {
-        return imageReason;
+    public ImageProblem imageProblem() {
+        return imageProblem;
     }
 
     public Integer retryAfterSeconds() {

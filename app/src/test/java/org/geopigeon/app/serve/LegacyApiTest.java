@@ -91,6 +91,15 @@ class LegacyApiTest {
                 "image/jpeg", jpeg(5)).field("purpose", "two")), 400, "INVALID_IMAGE_COUNT");
     }
 
+    @Test
+    void anImageDeclaredAsAnotherTypeIsRefusedWith415NamingBothAndNoFileNameIsAudited() throws SQLException {
+        Reply r = locate(new Form().file("image", "street.png", "image/png", jpeg(6)).field("purpose", "test"));
+        assertRefused(r, 415, "INVALID_IMAGE");
+        assertTrue(r.json().get("detail").asText().contains("declared as image/png"), r.body());
+        AuditRow row = svc.auditRow(r.json().get("audit_id").asLong());
+        assertTrue(!row.parameters().toString().contains("street.png"), "file names are never audited");
+    }
+
     private void assertRefused(Reply r, int status, String code) throws SQLException {
         assertEquals(status, r.status(), r.body());
         assertEquals(code, r.json().get("code").asText(), r.body());

@@ -188,6 +188,21 @@ class OgcApiTest {
         assertEquals(4, svc.auditRow(props.get("audit_id").asLong()).images());
     }
 
+    @Test
+    void theLocationCarriesThePhotosExifPositionAndTheDistanceToIt() throws Exception {
+        byte[] photo = java.nio.file.Files.readAllBytes(RunningService.REPO.resolve("sample-data/photos/street_with_gps.jpg"));
+        ObjectNode req = geolocate("checking a photo's GPS", photo, "store", "false");
+        req.putObject("outputs").putObject("location");
+        Reply r = svc.execute("geolocate", Role.ANALYST, req);
+        assertEquals(200, r.status(), r.body());
+        assertEquals("Feature", r.json().get("type").asText(), "one raw output: the Feature itself");
+        JsonNode p = r.json().get("properties");
+        JsonNode gps = p.get("exif_gps");
+        double km = org.geopigeon.engine.geo.Haversine.km(gps.get("lat").asDouble(), gps.get("lon").asDouble(),
+                p.get("lat").asDouble(), p.get("lon").asDouble());
+        assertEquals(km, p.get("exif_distance_km").asDouble(), 0.01);
+    }
+
     // ------------------------------------------------------------------ bad input
 
     @Test
@@ -233,6 +248,33 @@ class OgcApiTest {
         assertEquals("HREF_NOT_ALLOWED", r.json().get("code").asText());
         assertTrue(r.json().get("detail").asText().contains("169.254.169.254"), r.body());
         assertEquals("refused", svc.auditRow(r.json().get("audit_id").asLong()).outcome());
+    }
+
+    @Test
+    void anInputByReferenceFromAnAllowedHostIsFetched() throws Exception {
+        byte[] photo = jpeg(12);
+        com.sun.net.httpserver.HttpServer images = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        images.createContext("/photo.jpg", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "image/jpeg");
+            ex.sendResponseHeaders(200, photo.length);
+            ex.getResponseBody().write(photo);
+            ex.close();
+        });
+        images.start();
+        try (GeoPigeonServer allowing = RunningService.start(RunningService.settings().toBuilder()
+                .allowedHrefHosts(Set.of("127.0.0.1")).build(), svc.bundle, svc.db.dataSource())) {
+            ObjectNode req = (ObjectNode) parse("{\"inputs\":{\"purpose\":\"by reference\",\"store\":false,\"image\":"
+                    + "{\"href\":\"http://127.0.0.1:" + images.getAddress().getPort() + "/photo.jpg\"}},"
+                    + "\"response\":\"document\"}");
+            Reply r = svc.send(java.net.http.HttpRequest.newBuilder(allowing.uri().resolve("processes/geolocate/execution"))
+                    .header("Authorization", "Bearer " + svc.token(Role.ANALYST)).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(RunningService.bytes(req))).build(), false);
+            assertEquals(200, r.status(), r.body());
+            assertEquals(1, r.json().get("location").get("value").get("properties").get("image_sha256").size());
+        } finally {
+            images.stop(0);
+        }
     }
 
     // ------------------------------------------------------------------ asynchronous execution and jobs

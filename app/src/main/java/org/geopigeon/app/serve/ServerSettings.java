@@ -121,6 +121,11 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
         return Math.max(one, Math.min(20 * one, Runtime.getRuntime().maxMemory() / 3));
     }
 
+    /** The same settings on another port (0: any free one). */
+    public ServerSettings withPort(int p) {
+        return toBuilder().port(p).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }

@@ -2,6 +2,7 @@ package org.geopigeon.service;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +21,9 @@ import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.service.store.AuditEntry;
 import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.AuditReceipt;
+import org.geopigeon.service.store.AuditSpool;
+import org.geopigeon.service.store.AuditTrail;
 import org.geopigeon.service.store.ErrorCode;
 import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.service.store.Migrations;
@@ -46,6 +50,7 @@ public final class AuditedGeolocation {
     private final DataSource dataSource;
     private final boolean migrate;
     private final AuditLog auditLog;
+    private final AuditTrail auditTrail;
     private final PredictionStore store;
     private final Semaphore slots;
     private final int maxConcurrent;
@@ -62,13 +67,21 @@ public final class AuditedGeolocation {
      */
     public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate, int maxConcurrent,
                               Duration slotWait) {
+        this(model, dataSource, migrate, maxConcurrent, slotWait,
+                AuditSpool.defaultRoot(System::getProperty, System::getenv));
+    }
+
+    /** @param auditSpoolDir root of the local spool for audit rows of refusals the database cannot take */
+    public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate, int maxConcurrent,
+                              Duration slotWait, Path auditSpoolDir) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
         }
         this.model = Objects.requireNonNull(model, "model");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.migrate = migrate;
-        this.auditLog = new AuditLog(dataSource);
+        this.auditTrail = new AuditTrail(dataSource, auditSpoolDir);
+        this.auditLog = auditTrail.auditLog();
         this.store = new PredictionStore(dataSource);
         this.slots = new Semaphore(maxConcurrent, true);
         this.maxConcurrent = maxConcurrent;
@@ -204,16 +217,9 @@ public final class AuditedGeolocation {
      * returns the exception to throw.
      */
     private GeolocationException refuse(AuditEntry entry, ErrorCode code, String message, Throwable cause) {
-        try {
-            ensureSchema();
-            long id = auditLog.record(entry.refused(code));
-            return new GeolocationException(code, message, cause, id);
-        } catch (StoreException e) {
-            GeolocationException ex = new GeolocationException(code, message
-                    + " (and the audit row could not be written: " + e.getMessage() + ")", cause, null);
-            ex.addSuppressed(e);
-            return ex;
-        }
+        // Spooled locally when the database cannot take it (AuditTrail); the refusal goes out either way.
+        AuditReceipt receipt = auditTrail.recordRefusal(entry.refused(code), this::ensureSchema);
+        return new GeolocationException(code, message + receipt.clientNote(), cause, receipt.auditId());
     }
 
     private void ensureSchema() {
@@ -247,5 +253,10 @@ public final class AuditedGeolocation {
 
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /** The audit log with its local spool: front ends record their own refusals here. */
+    public AuditTrail auditTrail() {
+        return auditTrail;
     }
 }

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.service.store.AuditSpool;
+import org.geopigeon.service.store.DatabaseTimeouts;
 import org.geopigeon.service.store.Migrations;
 
 /**
@@ -23,6 +25,10 @@ import org.geopigeon.service.store.Migrations;
  *   <tr><td>geopigeon.maxConcurrent</td><td>GEOPIGEON_MAX_CONCURRENT</td><td>2</td></tr>
  *   <tr><td>geopigeon.busyWaitMillis</td><td>GEOPIGEON_BUSY_WAIT_MILLIS</td><td>30000</td></tr>
  *   <tr><td>geopigeon.store</td><td>GEOPIGEON_STORE</td><td>true (default of the store input)</td></tr>
+ *   <tr><td>geopigeon.jdbc.connectTimeoutSeconds</td><td>GEOPIGEON_JDBC_CONNECT_TIMEOUT_SECONDS</td><td>5</td></tr>
+ *   <tr><td>geopigeon.jdbc.statementTimeoutSeconds</td><td>GEOPIGEON_JDBC_STATEMENT_TIMEOUT_SECONDS</td><td>5</td></tr>
+ *   <tr><td>geopigeon.jdbc.lockTimeoutSeconds</td><td>GEOPIGEON_JDBC_LOCK_TIMEOUT_SECONDS</td><td>3</td></tr>
+ *   <tr><td>geopigeon.audit.spoolDir</td><td>GEOPIGEON_AUDIT_SPOOL_DIR</td><td>~/.geopigeon/audit-spool</td></tr>
  * </table>
  *
  * @param bundle         model bundle folder
@@ -33,9 +39,13 @@ import org.geopigeon.service.store.Migrations;
  * @param maxConcurrent  inferences at once
  * @param busyWait       wait for a free slot before refusing with BUSY
  * @param storeDefault   store predictions when the request does not say
+ * @param dbTimeouts     connect, statement and lock timeouts of every database session ({@link DatabaseTimeouts})
+ * @param auditSpoolDir  root of the local audit spool, where audit rows of refusals wait while the database
+ *                       cannot take them ({@link AuditSpool})
  */
 public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
-                              int maxConcurrent, Duration busyWait, boolean storeDefault) {
+                              int maxConcurrent, Duration busyWait, boolean storeDefault, DatabaseTimeouts dbTimeouts,
+                              Path auditSpoolDir) {
 
     public GeoPigeonConfig {
         if (maxConcurrent < 1) {
@@ -44,6 +54,8 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
         if (busyWait.isNegative()) {
             throw new IllegalArgumentException("geopigeon.busyWaitMillis must not be negative: " + busyWait);
         }
+        java.util.Objects.requireNonNull(dbTimeouts, "dbTimeouts");
+        java.util.Objects.requireNonNull(auditSpoolDir, "auditSpoolDir");
     }
 
     /** From this JVM's system properties and environment. */
@@ -59,32 +71,48 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 s.bool("geopigeon.jdbc.migrate", true),
                 s.integer("geopigeon.maxConcurrent", 2),
                 Duration.ofMillis(s.integer("geopigeon.busyWaitMillis", 30_000)),
-                s.bool("geopigeon.store", true));
+                s.bool("geopigeon.store", true),
+                timeouts(s),
+                AuditSpool.defaultRoot(properties, env));
+    }
+
+    private static DatabaseTimeouts timeouts(Settings s) {
+        DatabaseTimeouts d = DatabaseTimeouts.DEFAULT;
+        return DatabaseTimeouts.ofSeconds(
+                s.integer("geopigeon.jdbc.connectTimeoutSeconds", (int) d.connect().toSeconds()),
+                s.integer("geopigeon.jdbc.statementTimeoutSeconds", (int) d.statement().toSeconds()),
+                s.integer("geopigeon.jdbc.lockTimeoutSeconds", (int) d.lock().toSeconds()));
     }
 
     public GeoPigeonConfig withJdbc(String url, String user, String password) {
-        return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault);
+        return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault,
+                dbTimeouts, auditSpoolDir);
     }
 
     public boolean hasDatabase() {
         return jdbcUrl != null && !jdbcUrl.isBlank();
     }
 
-    /** @throws IllegalStateException when no database is configured */
+    /**
+     * A data source whose sessions carry {@link #dbTimeouts()}.
+     *
+     * @throws IllegalStateException when no database is configured
+     */
     public DataSource dataSource() {
         if (!hasDatabase()) {
             throw new IllegalStateException("no database configured: set geopigeon.jdbc.url (or GEOPIGEON_JDBC_URL)"
                     + " to a PostGIS JDBC URL; GeoPigeon records every request in its audit log and will not"
                     + " answer without it");
         }
-        return Migrations.dataSource(jdbcUrl, jdbcUser, jdbcPassword);
+        return Migrations.dataSource(jdbcUrl, jdbcUser, jdbcPassword, dbTimeouts);
     }
 
     @Override
     public String toString() {
         return "GeoPigeonConfig[bundle=" + bundle + ", jdbcUrl=" + jdbcUrl + ", user=" + jdbcUser
                 + ", password=" + (jdbcPassword == null ? "none" : "***") + ", migrate=" + migrate
-                + ", maxConcurrent=" + maxConcurrent + ", busyWait=" + busyWait + ", store=" + storeDefault + "]";
+                + ", maxConcurrent=" + maxConcurrent + ", busyWait=" + busyWait + ", store=" + storeDefault
+                + ", dbTimeouts=" + dbTimeouts + ", auditSpoolDir=" + auditSpoolDir + "]";
     }
 
     /** Property {@code geopigeon.a.bC} else environment {@code GEOPIGEON_A_B_C}. */

@@ -22,9 +22,9 @@ import org.geopigeon.service.LocateRequest;
 import org.geopigeon.service.Located;
 import org.geopigeon.service.RequestContext;
 import org.geopigeon.service.store.AuditEntry;
-import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.AuditReceipt;
+import org.geopigeon.service.store.AuditTrail;
 import org.geopigeon.service.store.ErrorCode;
-import org.geopigeon.service.store.StoreException;
 
 /**
  * {@code POST /api/v1/locate}. Every request that reaches it gets exactly one audit row: the geolocation
@@ -35,7 +35,7 @@ import org.geopigeon.service.store.StoreException;
 final class LocateEndpoint implements Endpoint {
 
     private final AuditedGeolocation service;
-    private final AuditLog auditLog;
+    private final AuditTrail auditTrail;
     private final ImageDecoder decoder;
     private final BodyReader bodyReader;
     private final ClientIdentity identity;
@@ -48,7 +48,7 @@ final class LocateEndpoint implements Endpoint {
     LocateEndpoint(AuditedGeolocation service, ImageDecoder decoder, BodyReader bodyReader, ClientIdentity identity,
                    ServedModel model, boolean storeDefault, int maxConcurrent, Duration busyWait) {
         this.service = service;
-        this.auditLog = service.auditLog();
+        this.auditTrail = service.auditTrail();
         this.decoder = decoder;
         this.bodyReader = bodyReader;
         this.identity = identity;
@@ -149,13 +149,8 @@ final class LocateEndpoint implements Endpoint {
         params.put("problem", e.getMessage());
         AuditEntry entry = AuditEntry.accepted(who.principal(), who.clientAddress(), purpose, List.of(), params,
                 model.name()).refused(code);
-        try {
-            long id = auditLog.record(entry);
-            return Response.error(e.status(), e.code(), e.getMessage(), id);
-        } catch (StoreException db) {
-            return Response.error(e.status(), e.code(), e.getMessage() + " (and the audit row could not be written: "
-                    + db.getMessage() + ")");
-        }
+        AuditReceipt receipt = auditTrail.recordRefusal(entry); // spooled when the database cannot take it
+        return Response.error(e.status(), e.code(), e.getMessage() + receipt.clientNote(), receipt.auditId());
     }
 
     /**

@@ -72,6 +72,8 @@ public final class AuditTrail implements AutoCloseable {
     /** System.nanoTime() until which the database counts as unavailable. */
     private volatile long quietUntil;
     private volatile boolean closed;
+    /** The last background attempt failed (its outage is logged once). Only the retry thread touches it. */
+    private boolean backgroundFailing;
     /** Whether this trail replays in the background while rows wait (tools replay on request only). */
     private final boolean background;
 
@@ -242,12 +244,17 @@ public final class AuditTrail implements AutoCloseable {
         }
         try {
             return replay();
+        } catch (SQLException e) {
+            StoreException se = new StoreException("could not write the spooled audit rows into the audit log; they"
+                    + " stay in the spool", e);
+            noteFailure(se);
+            throw se;
         } finally {
             replaying.unlock();
         }
     }
 
-    private ReplayResult replay() {
+    private ReplayResult replay() throws SQLException {
         AuditSpool.SpoolContents contents = readSpool();
         if (contents.rows().isEmpty()) {
             pending = false;
@@ -288,11 +295,6 @@ public final class AuditTrail implements AutoCloseable {
             } finally {
                 unlock(c);
             }
-        } catch (SQLException e) {
-            StoreException se = new StoreException("could not write the spooled audit rows into the audit log; they"
-                    + " stay in the spool", e);
-            noteFailure(se);
-            throw se;
         }
         int already = contents.rows().size() - replayed;
         if (replayed > 0) {
@@ -382,16 +384,28 @@ public final class AuditTrail implements AutoCloseable {
         }
     }
 
+    /** One background attempt; an outage is logged once (INFO), not every retry interval. */
     private void retryInBackground() {
-        if (!pending) {
+        if (!pending || !replaying.tryLock()) {
             return;
         }
         try {
-            replayPending();
-        } catch (StoreException e) {
-            LOG.debug("audit spool replay failed, retrying in {}: {}", retryInterval, e.getMessage());
+            replay();
+            backgroundFailing = false;
+        } catch (SQLException e) {
+            if (StoreException.unavailable(e) && !quietPeriod.isZero()) {
+                quietUntil = System.nanoTime() + quietPeriod.toNanos();
+            }
+            if (!backgroundFailing) {
+                LOG.info("audit spool {}: rows wait for the database, which does not take them yet ({}); retrying"
+                        + " every {}", spool.folder(), StoreException.reason(e), retryInterval);
+            }
+            LOG.debug("audit spool replay attempt failed", e);
+            backgroundFailing = true;
         } catch (RuntimeException e) {
             LOG.warn("audit spool replay failed, retrying in {}", retryInterval, e);
+        } finally {
+            replaying.unlock();
         }
     }
 

@@ -51,8 +51,13 @@ public class StoreException extends RuntimeException {
 
     /** True when the database could not be reached or did not answer in time (as opposed to refusing). */
     public boolean unavailable() {
-        String state = sqlState(getCause());
-        return timedOut(getCause()) || state != null && (state.startsWith("08") || state.startsWith("57P")
+        return unavailable(getCause());
+    }
+
+    /** True when {@code cause} says the database could not be reached or did not answer in time. */
+    static boolean unavailable(Throwable cause) {
+        String state = sqlState(cause);
+        return timedOut(cause) || state != null && (state.startsWith("08") || state.startsWith("57P")
                 || state.equals("57014") || state.equals("55P03"));
     }
 

@@ -218,7 +218,7 @@ public final class AuditedGeolocation {
      */
     private GeolocationException refuse(AuditEntry entry, ErrorCode code, String message, Throwable cause) {
         // Spooled locally when the database cannot take it (AuditTrail); the refusal goes out either way.
-        AuditReceipt receipt = auditTrail.recordRefusal(entry.refused(code), this::ensureSchema);
+        AuditReceipt receipt = auditTrail.recordRefusal(entry.refused(code), this::ensureSchema, cause);
         return new GeolocationException(code, message + receipt.clientNote(), cause, receipt.auditId());
     }
 

@@ -55,11 +55,13 @@ class FrozenDatabaseApiTest {
                             "not an image".getBytes()));
                     long refusedHereMs = (System.nanoTime() - t0) / 1_000_000;
 
-                    // One lock timeout (1 s) for the prediction's transaction, one for its STORE_FAILED row.
-                    assertTrue(storeMs < 4000, "stored request answered in " + storeMs + " ms");
-                    // The database just timed out: these go straight to the spool.
+                    System.out.printf("frozen audit table, lock timeout 1 s: storing request answered in %d ms,"
+                            + " audit-only %d ms, malformed %d ms%n", storeMs, auditOnlyMs, refusedHereMs);
+                    // One lock timeout (1 s) for the prediction's transaction; its STORE_FAILED row goes straight to
+                    // the spool, and so do the next requests' rows (the database just timed out).
+                    assertTrue(storeMs < 3000, "stored request answered in " + storeMs + " ms");
                     assertTrue(auditOnlyMs < 3000, "audit-only request answered in " + auditOnlyMs + " ms");
-                    assertTrue(refusedHereMs < 3000, "malformed request answered in " + refusedHereMs + " ms");
+                    assertTrue(refusedHereMs < 1000, "malformed request answered in " + refusedHereMs + " ms");
                     for (Reply r : replies) {
                         assertTrue(r.status() >= 400, r.body());
                         assertFalse(r.json().has("features"), "no result without its audit row: " + r.body());

@@ -158,11 +158,25 @@ public final class AuditTrail implements AutoCloseable {
      * @throws IllegalArgumentException for an accepted request (fail closed: those are never spooled)
      */
     public AuditReceipt recordRefusal(AuditEntry entry, Runnable prepare) {
+        return recordRefusal(entry, prepare, null);
+    }
+
+    /**
+     * {@link #recordRefusal(AuditEntry, Runnable)} for a request that failed because of the database: when
+     * {@code why} is a {@link StoreException} saying the database timed out or could not be reached, the row goes
+     * straight to the spool (and so do refusals for the quiet period) instead of waiting for the same timeout a
+     * second time.
+     */
+    public AuditReceipt recordRefusal(AuditEntry entry, Runnable prepare, Throwable why) {
         if (entry.outcome() == Outcome.ACCEPTED) {
             throw new IllegalArgumentException("only refusals and failures are spooled; an accepted request needs"
                     + " its audit row in the database (use record)");
         }
         UUID key = UUID.randomUUID(); // before the first attempt: a commit that happened unseen is not repeated
+        if (why instanceof StoreException se && se.unavailable()) {
+            noteFailure(se);
+            return spool(key, entry, se);
+        }
         StoreException failure;
         if (System.nanoTime() - quietUntil < 0) {
             failure = new StoreException("the audit database did not answer moments ago and is being retried in"

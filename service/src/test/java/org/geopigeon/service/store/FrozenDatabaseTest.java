@@ -87,13 +87,21 @@ class FrozenDatabaseTest {
                     AuditTrailTest.refusal("while frozen 2", ErrorCode.BUSY)));
             assertNotNull(second.spoolId(), "the database just timed out: straight to the spool, no second wait");
 
+            // A request that failed because the database timed out: its row does not wait for a timeout again.
+            try (AuditTrail fresh = new AuditTrail(ds, AuditSpool.forDatabase(spoolRoot, AuditTrail.databaseOf(ds)),
+                    Duration.ofHours(1), Duration.ZERO)) {
+                AuditReceipt third = within(Duration.ofMillis(300), () -> fresh.recordRefusal(
+                        AuditTrailTest.refusal("while frozen 3", ErrorCode.STORE_FAILED), () -> { }, stored));
+                assertNotNull(third.spoolId());
+            }
+
             holder.rollback(); // the database thaws
             ReplayResult r = trail.replayPending();
-            assertEquals(2, r.replayed());
+            assertEquals(3, r.replayed());
         }
         assertEquals(0, PredictionStoreTest.count(db, "SELECT count(*) FROM geopigeon.predictions"),
                 "nothing half-stored");
-        assertEquals(List.of("while frozen", "while frozen 2"),
+        assertEquals(List.of("while frozen", "while frozen 2", "while frozen 3"),
                 new AuditLog(ds).list(null, 10).stream().map(AuditRecord::purpose).toList());
         assertTrue(new AuditLog(ds).verify().intact());
     }

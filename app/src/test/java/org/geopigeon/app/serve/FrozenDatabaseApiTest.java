@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
  */
 class FrozenDatabaseApiTest {
 
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(100);
+        return true;
+    }
+
     @Test
     void requestsAreRefusedWithinTheTimeoutsAndTheirRowsReachTheChainAfterwards() throws Exception {
         try (RunningService service = RunningService.start("serve_frozen", RunningService.settings())) {
@@ -77,10 +82,15 @@ class FrozenDatabaseApiTest {
                     holder.rollback();
                 }
 
-                // What `geopigeon audit replay` does, from another trail on the same spool folder.
+                // What `geopigeon audit replay` does, from another trail on the same spool folder (the server's own
+                // background replay may get there first: either way each row arrives once).
                 try (AuditTrail replay = AuditTrail.withoutBackgroundReplay(withTimeouts,
                         AuditSpool.defaultRoot(System::getProperty, System::getenv))) {
-                    assertEquals(3, replay.replayPending().replayed());
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    do {
+                        replay.replayPending();
+                    } while (replay.status().notInLog() != 0 && System.nanoTime() < deadline && pause());
+                    assertEquals(0, replay.status().notInLog());
                 }
                 AuditLog log = new AuditLog(service.db.dataSource());
                 List<AuditRecord> rows = log.list(null, 100);

@@ -35,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Replay.</b> Spooled rows are inserted into the hash chain in spool order (time of the refusal), each
  * once: every refusal gets an idempotency key before its first write attempt ({@code audit_log.request_key},
  * unique), so neither a commit that happened unseen (connection lost during COMMIT) nor a second replayer
- * can add it twice; {@code spooled_at} keeps its original time. This happens (1) before the next write through this trail, so the chain keeps the order in which this
- * service saw its refusals, and (2) in the background every {@code retryInterval} while rows wait, and
- * (3) on demand ({@link #replayPending()}, {@code geopigeon audit replay}). Replayers in different processes
- * take turns on a PostgreSQL advisory lock; a second one skips while the first works, and the unique spool id
- * stops duplicates in any case.
+ * can add it twice; {@code spooled_at} keeps its original time. Replay happens (1) before the next refusal
+ * written through this trail, so the chain keeps the order in which this service saw its refusals, (2) in the
+ * background every {@code retryInterval} while rows wait in this database's spool folder (whoever spooled
+ * them), and (3) on demand ({@link #replayPending()}, {@code geopigeon audit replay}). Replayers in different
+ * processes take turns on a PostgreSQL advisory lock (one that finds it taken skips), and the unique key stops
+ * duplicates in any case.
  *
  * <p>While the database is known to be unavailable (the last attempt timed out or could not connect, within the
  * last {@code quietPeriod}) refusals go straight to the spool, so a frozen database costs a request one timeout
@@ -121,11 +122,12 @@ public final class AuditTrail implements AutoCloseable {
                 pending = true; // rows left by an earlier run (or another process): replay them when we can
                 LOG.info("audit spool {} holds rows from an earlier run; they are replayed when the database takes"
                         + " writes", spool.folder());
-                scheduleRetries();
             }
         } catch (IOException e) {
             LOG.warn("cannot read the audit spool {}: {}", spool.folder(), e.toString());
         }
+        // Always, not only once this trail spools: another process (a CLI run during an outage) may leave rows.
+        scheduleRetries();
     }
 
     /**
@@ -398,9 +400,20 @@ public final class AuditTrail implements AutoCloseable {
         }
     }
 
-    /** One background attempt; an outage is logged once (INFO), not every retry interval. */
+    /**
+     * One background attempt, when rows may wait (this trail spooled, or the folder holds segments, e.g. of
+     * another process); an outage is logged once (INFO), not every retry interval.
+     */
     private void retryInBackground() {
-        if (!pending || !replaying.tryLock()) {
+        try {
+            if (!pending && spool.isEmpty()) {
+                return;
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list the audit spool {}", spool.folder(), e);
+            return;
+        }
+        if (!replaying.tryLock()) {
             return;
         }
         try {

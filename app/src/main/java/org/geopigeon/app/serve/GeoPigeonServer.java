@@ -133,7 +133,7 @@ public final class GeoPigeonServer implements AutoCloseable {
         ServedModel model = ServedModel.of(bundle);
         LoadedModel loaded = LoadedModel.of(bundle);
         AuditedGeolocation service = new AuditedGeolocation(() -> loaded, dataSource, migrate, limits);
-        RefusalAudit refusals = new RefusalAudit(service.auditLog(), model.name());
+        RefusalAudit refusals = new RefusalAudit(service.auditTrail(), model.name());
         ReadinessMonitor readiness = new ReadinessMonitor(dataSource, Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Map.of("model", new ReadinessMonitor.Check(true, 0, model.name()
                         + (model.trained() ? "" : " (untrained demo weights)"))));

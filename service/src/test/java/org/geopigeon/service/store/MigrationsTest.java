@@ -48,8 +48,16 @@ class MigrationsTest {
         }
         assertEquals("MULTIPOLYGON:4326", types.get("predicted_cells.geom"));
         assertEquals("POINT:4326", types.get("predicted_points.geom"));
+        assertEquals("POINT:4326", types.get("predicted_points.exif_geom"));
+        assertEquals("MULTILINESTRING:4326", types.get("predicted_points.error_line"));
         assertEquals("MULTIPOLYGON:4326", types.get("geocells.geom"));
         assertEquals("POINT:4326", types.get("predictions.location"));
+        // Every geometry column of every table and view: a type and SRID 4326, never GEOMETRY/0.
+        types.forEach((column, typeAndSrid) -> {
+            assertTrue(typeAndSrid.endsWith(":4326") && !typeAndSrid.startsWith("GEOMETRY:"),
+                    column + " is " + typeAndSrid);
+        });
+        assertEquals(8, types.size(), "geometry columns: " + types);
     }
 
     @Test

@@ -6,31 +6,32 @@ import java.util.Map;
 import org.geopigeon.app.serve.auth.Caller;
 import org.geopigeon.app.serve.http.ProblemException;
 import org.geopigeon.service.store.AuditEntry;
-import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.AuditReceipt;
+import org.geopigeon.service.store.AuditTrail;
 import org.geopigeon.service.store.ErrorCode;
-import org.geopigeon.service.store.StoreException;
 
 /**
  * Records geolocation requests turned away before they reach the audited service (malformed request,
  * not authenticated, not allowed, too large, no capacity), so every request leaves exactly one audit row.
- * The exact problem goes to the row's {@code parameters.problem}.
+ * The exact problem goes to the row's {@code parameters.problem}. When the database cannot take the row it goes
+ * to the service's local audit spool ({@link AuditTrail}) and joins the log later; the answer says so.
  */
 public final class RefusalAudit {
 
     /** Principal of requests without valid credentials. */
     public static final String UNAUTHENTICATED = "unauthenticated";
 
-    private final AuditLog auditLog;
+    private final AuditTrail auditTrail;
     private final String model;
 
-    public RefusalAudit(AuditLog auditLog, String model) {
-        this.auditLog = auditLog;
+    public RefusalAudit(AuditTrail auditTrail, String model) {
+        this.auditTrail = auditTrail;
         this.model = model;
     }
 
     /**
-     * Writes the refusal and returns the problem to answer with its {@code audit_id}; when the row cannot be
-     * written the detail says so (and there is no audit id).
+     * Writes the refusal and returns the problem to answer with its {@code audit_id}; when the row went to the
+     * spool (or nowhere) the detail says so and there is no audit id.
      *
      * @param caller  who asked, or null when unauthenticated
      * @param peer    client address when there is no caller
@@ -48,12 +49,12 @@ public final class RefusalAudit {
         AuditEntry entry = AuditEntry.accepted(caller == null ? UNAUTHENTICATED : caller.name(),
                 caller == null ? peer : caller.clientAddress(), purpose, List.of(), params, model)
                 .refused(auditCode(refusal.problem().code()));
-        try {
-            return refusal.withAuditId(auditLog.record(entry));
-        } catch (StoreException e) {
-            return new ProblemException(refusal.problem().withDetail(refusal.problem().detail()
-                    + " (and the audit row could not be written: the database is unavailable)"), refusal.headers());
+        AuditReceipt receipt = auditTrail.recordRefusal(entry);
+        if (receipt.auditId() != null) {
+            return refusal.withAuditId(receipt.auditId());
         }
+        return new ProblemException(refusal.problem().withDetail(refusal.problem().detail() + receipt.clientNote()),
+                refusal.headers());
     }
 
     /**

@@ -152,6 +152,13 @@ final class RunningService implements AutoCloseable {
         return send(b.build(), true);
     }
 
+    /** POSTs as the analyst to another server (other settings, a frozen database) with this client. */
+    Reply post(GeoPigeonServer target, String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(target.uri().resolve(path.substring(1)))
+                .header("Authorization", "Bearer " + tokens.get(Role.ANALYST)).header("Content-Type", contentType)
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), true);
+    }
+
     Reply postJson(String path, Role as, JsonNode body, String... headers) {
         return post(path, as, "application/json", bytes(body), headers);
     }

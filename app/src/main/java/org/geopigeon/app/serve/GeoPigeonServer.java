@@ -8,7 +8,6 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -344,10 +343,6 @@ public final class GeoPigeonServer implements AutoCloseable {
 
     public ExecutionMetrics metrics() {
         return metrics;
-    }
-
-    public InetSocketAddress address() {
-        return new InetSocketAddress(uri().getHost(), port());
     }
 
     /** Stops accepting, lets running requests and jobs finish for up to 5 seconds each, then stops. */

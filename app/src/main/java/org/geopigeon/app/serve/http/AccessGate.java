@@ -131,6 +131,7 @@ public final class AccessGate extends Handler.Wrapper {
                     peer, audited);
         }
         long declared = request.getLength();
+        boolean hasBody = hasBody(request);
         long limit = upload ? maxUploadBody : maxOtherBody;
         if (declared > limit) {
             return refuse(request, response, callback, ProblemException.of(413, "TOO_LARGE", "the request body is "
@@ -138,7 +139,7 @@ public final class AccessGate extends Handler.Wrapper {
                     + " MiB: images up to " + mib(maxImageBytes) + " MiB, base64 in JSON grows them by 4/3;"
                     + " see docs/service.md)" : "")), caller, peer, audited);
         }
-        long reserve = upload ? (declared >= 0 ? declared : maxUploadBody) : 0;
+        long reserve = upload && hasBody ? (declared >= 0 ? declared : maxUploadBody) : 0;
         if (reserve > 0 && !budget.tryReserve(reserve)) {
             int retry = busyRetryAfter.getAsInt();
             return refuse(request, response, callback, ProblemException.of(503, "BUSY", "the uploads in progress"
@@ -147,7 +148,7 @@ public final class AccessGate extends Handler.Wrapper {
         }
         Request checked = request;
         Callback done = reserve == 0 ? callback : Callback.from(callback, () -> budget.release(reserve));
-        if (minUploadRate > 0 && request.getLength() != 0 && (upload || declared < 0)) {
+        if (minUploadRate > 0 && hasBody) {
             MinimumUploadRate rate = new MinimumUploadRate(request, minUploadRate, rateGraceNanos,
                     request.getComponents().getScheduler());
             checked = rate;
@@ -175,7 +176,7 @@ public final class AccessGate extends Handler.Wrapper {
                            Caller caller, String peer, boolean audited) {
         ProblemException p = audited ? refusals.record(refusal, caller, peer, Request.getPathInContext(request))
                 : refusal;
-        boolean bodyPending = request.getLength() != 0 && !expectsContinue(request);
+        boolean bodyPending = hasBody(request) && !expectsContinue(request);
         response.setStatus(p.problem().status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.mediaTypeFor(request.getHeaders().get(HttpHeader.ACCEPT)));
         p.headers().forEach((k, v) -> response.getHeaders().put(k, v));
@@ -211,6 +212,15 @@ public final class AccessGate extends Handler.Wrapper {
                 }
             }
         }.run();
+    }
+
+    /** A declared length above zero, or a chunked body. */
+    private static boolean hasBody(Request request) {
+        if (request.getLength() > 0) {
+            return true;
+        }
+        String te = request.getHeaders().get(HttpHeader.TRANSFER_ENCODING);
+        return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
     }
 
     private static boolean expectsContinue(Request request) {

@@ -56,18 +56,18 @@ public final class ServiceBenchmark {
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                     svc.server.metrics() == null ? -1 : RunningService.settings().maxConcurrent(),
                     svc.bundle.manifest().name());
-            run(http, svc, token, body, 2, 5); // warm-up
+            run(http, svc, token, body, 2, 5, false); // warm-up
             System.out.println("sync execution (320x240 JPEG, store on, document response), " + seconds + " s each:");
             System.out.println("clients  requests  errors  req/s   p50 ms  p95 ms  p99 ms");
             for (int clients : new int[] {1, 4, 16}) {
-                run(http, svc, token, body, clients, seconds);
+                run(http, svc, token, body, clients, seconds, true);
             }
             uploads(http, svc, token);
         }
     }
 
-    private static void run(HttpClient http, RunningService svc, String token, byte[] body, int clients, int seconds)
-            throws Exception {
+    private static void run(HttpClient http, RunningService svc, String token, byte[] body, int clients, int seconds,
+                            boolean print) throws Exception {
         List<Double> ms = Collections.synchronizedList(new ArrayList<>());
         AtomicLong errors = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -101,6 +101,9 @@ public final class ServiceBenchmark {
         pool.shutdown();
         List<Double> sorted = new ArrayList<>(ms);
         Collections.sort(sorted);
+        if (!print) {
+            return;
+        }
         System.out.printf("%7d  %8d  %6d  %5.1f  %6.0f  %6.0f  %6.0f%n", clients, sorted.size(), errors.get(),
                 sorted.size() / wall, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
     }

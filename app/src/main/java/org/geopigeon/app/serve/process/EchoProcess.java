@@ -3,6 +3,7 @@ package org.geopigeon.app.serve.process;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Base64;
@@ -99,7 +100,7 @@ public final class EchoProcess implements OgcProcess {
         JsonNode first = ((InputValue.Json) values.get(0)).value();
         JsonNode value = first;
         if (values.size() > 1) {
-            ArrayNode all = new ObjectMapper().createArrayNode();
+            ArrayNode all = JsonNodeFactory.instance.arrayNode();
             values.forEach(v -> all.add(((InputValue.Json) v).value()));
             value = all;
         }

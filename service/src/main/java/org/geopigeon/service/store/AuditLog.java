@@ -23,6 +23,9 @@ public final class AuditLog {
     private static final String INSERT = "INSERT INTO geopigeon.audit_log (principal, client_address, purpose,"
             + " image_sha256, parameters, outcome, error_code, prediction_id, model)"
             + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) RETURNING id";
+    private static final String INSERT_KEYED = "INSERT INTO geopigeon.audit_log (principal, client_address, purpose,"
+            + " image_sha256, parameters, outcome, error_code, prediction_id, model, idempotency_key)"
+            + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) RETURNING id";
 
     private final DataSource dataSource;
 
@@ -53,7 +56,15 @@ public final class AuditLog {
 
     /** Appends inside the caller's transaction (used to store a prediction and its audit row atomically). */
     static long insert(Connection c, AuditEntry e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        return insert(c, e, null);
+    }
+
+    /**
+     * Appends inside the caller's transaction with an idempotency key (V15), or none when null; a second
+     * row with the same key violates the unique index {@code audit_log_idempotency_key}. See {@link AuditBatch}.
+     */
+    static long insert(Connection c, AuditEntry e, String idempotencyKey) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(idempotencyKey == null ? INSERT : INSERT_KEYED)) {
             ps.setString(1, e.principal());
             ps.setString(2, e.clientAddress());
             ps.setString(3, e.purpose());
@@ -68,6 +79,9 @@ public final class AuditLog {
                 ps.setLong(8, e.predictionId());
             }
             ps.setString(9, e.model());
+            if (idempotencyKey != null) {
+                ps.setString(10, idempotencyKey);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

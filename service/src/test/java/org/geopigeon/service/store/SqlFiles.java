@@ -21,7 +21,7 @@ final class SqlFiles {
         }
     }
 
-    private static int version(Path f) {
+    static int version(Path f) {
         String n = f.getFileName().toString();
         return Integer.parseInt(n.substring(1, n.indexOf("__")));
     }

@@ -1,0 +1,42 @@
+package org.geopigeon.spark;
+
+import java.util.Map;
+import org.apache.sedona.spark.SedonaContext;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Spark sessions set up for the GeoPigeon jobs. */
+public final class SparkSessions {
+
+    /** Set on the session so every executor's {@link ExecutorModels} has an owner that closes it. */
+    public static final String PLUGIN = GeoPigeonSparkPlugin.class.getName();
+
+    private SparkSessions() {
+    }
+
+    /**
+     * A session with the executor plugin and Sedona's SQL functions, or the active one's settings when
+     * spark-submit already chose a master ({@code masterOrNull} then may be null).
+     *
+     * @param masterOrNull e.g. {@code local[2]}; null keeps spark-submit's {@code spark.master}, else local[*]
+     * @param conf         further settings ({@code --conf key=value})
+     */
+    public static SparkSession create(String appName, String masterOrNull, Map<String, String> conf) {
+        SparkConf sc = new SparkConf(true); // loads spark.* system properties set by spark-submit
+        if (masterOrNull != null) {
+            sc.setMaster(masterOrNull);
+        } else if (!sc.contains("spark.master")) {
+            sc.setMaster("local[*]");
+        }
+        sc.setAppName(appName);
+        // Our own progress lines replace the console progress bar, which garbles stderr.
+        sc.setIfMissing("spark.ui.showConsoleProgress", "false");
+        conf.forEach(sc::set);
+        String plugins = sc.get("spark.plugins", "");
+        if (!plugins.contains(PLUGIN)) {
+            sc.set("spark.plugins", plugins.isBlank() ? PLUGIN : plugins + "," + PLUGIN);
+        }
+        SparkSession spark = SparkSession.builder().config(sc).getOrCreate();
+        return SedonaContext.create(spark);
+    }
+}

@@ -50,7 +50,8 @@ for _ in $(seq 20); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then PORT=$p; break; fi
 done
 [[ -n "$PORT" ]] || { echo "bench_spark: no free port" >&2; exit 1; }
-as_pg "$PG/pg_ctl" -D "$PGDATA" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses=127.0.0.1 -p $PORT" start >/dev/null
+as_pg "$PG/pg_ctl" -D "$PGDATA" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses=127.0.0.1 -p $PORT" start >/dev/null \
+    || { cat "$WORK/pg.log" >&2; exit 1; }
 JDBC="jdbc:postgresql://127.0.0.1:$PORT/postgres?user=postgres"
 
 # The same images for every run: N copies of each photo.

@@ -131,7 +131,11 @@ public final class BatchLocateJob {
     private void addSkippedEmptyFiles(Dataset<Row> files, int partitions, BatchSettings s, JobCounters counters,
                                       String out) {
         // inputFiles() are URIs (file:///a%20b.jpg); the path column is Hadoop's Path text (file:/a b.jpg).
-        List<String> all = Arrays.stream(files.inputFiles())
+        String[] inputFiles = files.inputFiles();
+        if (counters.images().value() >= inputFiles.length) {
+            return; // every listed file has its row (the count only includes successful task attempts)
+        }
+        List<String> all = Arrays.stream(inputFiles)
                 .map(u -> new org.apache.hadoop.fs.Path(URI.create(u)).toString()).toList();
         Dataset<String> listed = spark.createDataset(all, Encoders.STRING()).toDF("path").as(Encoders.STRING());
         Dataset<Row> written = spark.read().parquet(out).select("path");

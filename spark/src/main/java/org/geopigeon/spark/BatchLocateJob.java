@@ -80,8 +80,8 @@ public final class BatchLocateJob {
                 Migrations.apply(settings.jdbc().dataSource());
             }
         } catch (RuntimeException e) {
-            throw new BatchException("cannot prepare the audit database " + settings.jdbc().url() + ": "
-                    + rootMessage(e) + ". Every image is audited, so the job does not start without it", e);
+            throw new BatchException("cannot prepare the audit database: " + ErrorText.of(e)
+                    + ". Every image is audited, so the job does not start without it", e);
         }
         BatchSettings s = settings.withBundle(BundleRef.shared(spec.bundleDir()));
         BundleFacts facts = validateBundle(spec.bundleDir(), settings.precision(), sc.isLocal() && !spec.shipBundle());
@@ -90,7 +90,7 @@ public final class BatchLocateJob {
                 s = s.withStore(StoreTarget.of(new PredictionStore(settings.jdbc().dataSource())
                         .register(facts.manifest(), facts.cells(), spec.bundleDir().toString())));
             } catch (StoreException e) {
-                throw new BatchException("cannot register the model in " + settings.jdbc().url() + ": " + e.getMessage(), e);
+                throw new BatchException("cannot register the model in the database: " + ErrorText.of(e), e);
             }
         }
         if (spec.shipBundle()) {
@@ -111,7 +111,7 @@ public final class BatchLocateJob {
         try {
             GeoParquetOutput.write(GeoParquetOutput.withGeometry(located), spec.out());
         } catch (RuntimeException e) {
-            throw new BatchException("batch job " + s.jobId() + " failed: " + rootMessage(e) + ". Audit rows written so far"
+            throw new BatchException("batch job " + s.jobId() + " failed: " + ErrorText.of(e) + ". Audit rows written so far"
                     + " stay; run again with --job-id " + s.jobId() + " to finish without repeating them", e);
         } finally {
             sc.setJobDescription(null);
@@ -221,18 +221,4 @@ public final class BatchLocateJob {
         }
     }
 
-    /** The deepest cause's message: Spark wraps task errors several times. */
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : firstLine(m);
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }

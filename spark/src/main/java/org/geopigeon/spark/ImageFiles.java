@@ -49,7 +49,7 @@ public final class ImageFiles {
         } catch (Exception e) { // AnalysisException is a checked exception in Java's eyes, undeclared by load()
             if (e instanceof AnalysisException || String.valueOf(e.getMessage()).contains("PATH_NOT_FOUND")) {
                 throw new BatchException("input " + String.join(", ", inputs) + " does not exist or matches no file: "
-                        + BatchLocateJob.rootMessage(e), e);
+                        + ErrorText.of(e), e);
             }
             throw e instanceof RuntimeException r ? r : new BatchException("cannot list " + String.join(", ", inputs) + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.spark.ExceptionFailure;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.AccumulableInfo;
@@ -50,7 +51,8 @@ public final class PartitionProgress extends SparkListener {
         int partition = end.taskInfo().partitionId();
         if (!(end.reason() instanceof Success$)) {
             failedAttempts.incrementAndGet();
-            String why = end.reason() instanceof TaskFailedReason f ? firstLine(f.toErrorString()) : end.reason().toString();
+            String why = end.reason() instanceof ExceptionFailure ef ? firstLine(ef.description())
+                    : end.reason() instanceof TaskFailedReason f ? firstLine(f.toErrorString()) : end.reason().toString();
             out.accept(String.format(Locale.ROOT, "partition %d attempt %d failed (%s); Spark retries it",
                     partition, end.taskInfo().attemptNumber(), why));
             return;
@@ -76,6 +78,7 @@ public final class PartitionProgress extends SparkListener {
             return "no detail";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

@@ -124,6 +124,9 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
                 return;
             }
             finished = true;
+            // Touch the counters so an empty partition also reports in, for the driver's "n/N partitions".
+            counters.images().add(0);
+            counters.failed().add(0);
             double s = (System.nanoTime() - started) / 1e9;
             LOG.info(String.format(Locale.ROOT, "partition %d (attempt %d): %d images, %d failed, %d audit rows"
                     + " already written by an earlier attempt, %.1f s, %.2f images/s", partition, attempt, images, failed,

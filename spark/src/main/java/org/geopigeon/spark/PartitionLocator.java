@@ -257,12 +257,12 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
                         + (e.getMessage() == null ? "no detail" : e.getMessage()) + ")", ErrorCode.INVALID_IMAGE);
                 return d;
             }
+            d.decodeMs = (System.nanoTime() - t0) / 1e6; // as the CLI reports it: decoding only, not hashing
             d.width = img.width();
             d.height = img.height();
             d.format = img.format();
             d.exifGps = img.exifGps();
             d.pixelSha256 = PixelHash.sha256(img.rgb());
-            d.decodeMs = (System.nanoTime() - t0) / 1e6;
             if (img.width() < AuditedGeolocation.MIN_SIDE || img.height() < AuditedGeolocation.MIN_SIDE) {
                 d.failure = d.result(null, TOO_SMALL, "is " + img.width() + "x" + img.height() + " pixels; at least "
                         + AuditedGeolocation.MIN_SIDE + "x" + AuditedGeolocation.MIN_SIDE + " is needed",

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Checks the GeoServer extension zip: our jars, DJL with its native CPU libtorch, Flyway and the
 # image libraries are in; nothing GeoServer already ships (GeoTools, JTS, PostgreSQL driver,
-# Jackson, SLF4J) is. Usage: plugin/verify-zip.sh plugin/target/geopigeon-geoserver-plugin-VERSION.zip
+# Jackson, SLF4J, JNA) is; no jar carries an org.geoserver class; the process factory named in
+# META-INF/services is Java 11 bytecode (class-file version <= 55), so on a Java 11 GeoServer it
+# fails alone instead of hiding every WPS process.
+# Usage: plugin/verify-zip.sh plugin/target/geopigeon-geoserver-plugin-VERSION.zip
 set -euo pipefail
 zip="${1:?usage: $0 path/to/geopigeon-geoserver-plugin-VERSION.zip}"
 [[ -f "$zip" ]] || { echo "verify-zip: $zip does not exist" >&2; exit 1; }
@@ -46,18 +49,43 @@ forbid '^jackson-'                 'GeoServer ships Jackson'
 forbid '^slf4j-'                   'GeoServer ships SLF4J and its logging backend'
 forbid '^(junit|opentest4j|apiguardian)' 'test libraries'
 forbid '^gs-'                      'GeoServer jars'
+forbid '^jna-'                     'GeoServer 2.27 ships JNA (5.16.0 / 5.17.0); a second copy loads in unspecified order'
+forbid '^geopigeon-geoserver-stubs' 'the RawData stand-in is compile-only'
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# No org.geoserver class in any shipped jar: GeoServer's own classes must be the only ones.
+while IFS= read -r jar; do
+  [[ -n "$jar" ]] || continue
+  unzip -q -o "$zip" "$jar" -d "$tmp/jars"
+  if unzip -Z1 "$tmp/jars/$jar" 2>/dev/null | grep -q '^org/geoserver/'; then
+    echo "verify-zip: FORBIDDEN (org.geoserver classes belong to GeoServer): $jar contains" \
+      "$(unzip -Z1 "$tmp/jars/$jar" | grep '^org/geoserver/' | head -3 | tr '\n' ' ')" >&2
+    fail=1
+  fi
+  [[ "$jar" == geopigeon-wps-process-* ]] || rm -f "$tmp/jars/$jar"
+done <<<"$jars"
 
 # The process must be registered, or GeoServer's WPS will not list geopigeon:Geolocate.
+major=""
 wps_jar=$(grep -E '^geopigeon-wps-process-[^/]+\.jar$' <<<"$jars" | head -1 || true)
 if [[ -n "$wps_jar" ]]; then
-  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-  unzip -q -o "$zip" "$wps_jar" -d "$tmp"
-  if ! unzip -p "$tmp/$wps_jar" META-INF/services/org.geotools.process.ProcessFactory 2>/dev/null \
+  if ! unzip -p "$tmp/jars/$wps_jar" META-INF/services/org.geotools.process.ProcessFactory 2>/dev/null \
       | grep -q 'org.geopigeon.wps.GeoPigeonProcessFactory'; then
     echo "verify-zip: $wps_jar does not register org.geopigeon.wps.GeoPigeonProcessFactory" >&2; fail=1
+  fi
+  # Class-file major version: bytes 7-8, big-endian (55 = Java 11, 61 = Java 17).
+  major=$(unzip -p "$tmp/jars/$wps_jar" org/geopigeon/wps/GeoPigeonProcessFactory.class 2>/dev/null \
+    | od -An -tu1 -j6 -N2 | awk '{ print $1 * 256 + $2 }')
+  if [[ -z "$major" ]]; then
+    echo "verify-zip: $wps_jar has no org/geopigeon/wps/GeoPigeonProcessFactory.class" >&2; fail=1
+  elif (( major > 55 )); then
+    echo "verify-zip: GeoPigeonProcessFactory is class-file version $major (> 55, Java 11): on a Java 11" \
+      "GeoServer it would hide every WPS process" >&2; fail=1
   fi
 fi
 
 if (( fail )); then exit 1; fi
 size=$(stat -c %s "$zip")
-echo "verify-zip: OK $(basename "$zip"): $(wc -l <<<"$jars") jars, $(( size / 1024 / 1024 )) MiB"
+echo "verify-zip: OK $(basename "$zip"): $(wc -l <<<"$jars") jars, $(( size / 1024 / 1024 )) MiB," \
+  "no org.geoserver classes, no JNA, process factory class-file version $major"

@@ -161,6 +161,27 @@ class ClipVisionEmbedder(nn.Module):
         return self.vision_model(pixels).mean(dim=1)
 
 
+class ClipVisionWithProjection(ClipVisionEmbedder):
+    """ClipVisionEmbedder plus CLIP's joint-space image embedding, for zero-shot heads and caption pretraining.
+
+    forward(pixels) is unchanged (PIGEOTTO's mean-all-tokens embedding, [N,D]); the extra TorchScript method
+    get_image_features(pixels) -> [N,P] is Hugging Face's CLIPModel.get_image_features: the class token of
+    last_hidden_state after post_layernorm, through visual_projection (no bias), NOT L2-normalised.
+    Both share one copy of the weights, so the file is only P*D floats larger."""
+
+    def __init__(self, c: VisionConfig, projection_dim: int):
+        super().__init__(c)
+        self.visual_projection = nn.Linear(c.hidden_size, projection_dim, bias=False)
+
+    @torch.jit.export
+    def get_image_features(self, pixels: torch.Tensor) -> torch.Tensor:
+        hidden = self.vision_model(pixels)
+        return self.visual_projection(self.vision_model.post_layernorm(hidden[:, 0, :]))
+
+
+IMAGE_FEATURES_METHOD = "get_image_features"
+
+
 # ---------------------------------------------------------------- weights
 
 _ST_DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64, "I32": np.int32}
@@ -189,11 +210,14 @@ def read_safetensors(path):
     return out
 
 
-def vision_state_dict(raw, source):
-    """Keeps vision_model.* keys of a CLIPModel or CLIPVisionModel checkpoint, as float32."""
+def vision_state_dict(raw, source, projection=False):
+    """Keeps vision_model.* keys of a CLIPModel or CLIPVisionModel checkpoint (and visual_projection.weight when
+    projection is true), as float32."""
     sd = {}
     for k, v in raw.items():
         if k.startswith("vision_model.") and not k.endswith("position_ids"):
+            sd[k] = v.float()
+        elif projection and k == "visual_projection.weight":
             sd[k] = v.float()
         elif k.startswith(("text_model.", "visual_projection", "text_projection", "logit_scale")) or k.endswith("position_ids"):
             continue
@@ -201,17 +225,24 @@ def vision_state_dict(raw, source):
             raise ValueError(f"{source}: unexpected tensor '{k}' (not a CLIP checkpoint?)")
     if not sd:
         raise ValueError(f"{source}: no vision_model.* tensors found")
+    if projection and "visual_projection.weight" not in sd:
+        raise ValueError(f"{source}: no visual_projection.weight (a CLIPVisionModel checkpoint has no joint space; "
+                         f"use the full CLIPModel checkpoint)")
     return sd
 
 
-def load_weights(path):
+def load_raw(path):
+    """All tensors of a .safetensors or torch checkpoint: {name: tensor}."""
     if path.endswith(".safetensors"):
-        raw = read_safetensors(path)
-    else:
-        raw = torch.load(path, map_location="cpu")
-        if isinstance(raw, dict) and "state_dict" in raw:
-            raw = raw["state_dict"]
-    return vision_state_dict(raw, path)
+        return read_safetensors(path)
+    raw = torch.load(path, map_location="cpu")
+    if isinstance(raw, dict) and "state_dict" in raw:
+        raw = raw["state_dict"]
+    return raw
+
+
+def load_weights(path, projection=False):
+    return vision_state_dict(load_raw(path), path, projection)
 
 
 def config_from_hf(config_path):
@@ -257,9 +288,11 @@ def preprocessing_from_hf(hf_dir, config):
 
 # ---------------------------------------------------------------- build / export
 
-def build(config, weights=None, seed=0):
+def build(config, weights=None, seed=0, projection_dim=None):
+    """The vision module; with projection_dim also CLIP's joint-space method (ClipVisionWithProjection)."""
     torch.manual_seed(seed)
-    model = ClipVisionEmbedder(config.validate())
+    model = (ClipVisionEmbedder(config.validate()) if projection_dim is None
+             else ClipVisionWithProjection(config.validate(), projection_dim))
     if weights is None:
         randomise(model, seed)
     else:
@@ -304,11 +337,20 @@ def check(model, config, output, seed=0):
     print(f"check: eager vs exported TorchScript, output {tuple(exported.shape)}, max abs diff {diff:.3e}")
     if tuple(exported.shape) != (2, config.hidden_size) or not diff < 1e-5:
         raise SystemExit(f"check FAILED for {output}")
+    if isinstance(model, ClipVisionWithProjection):
+        with torch.inference_mode():
+            eager_p = model.get_image_features(x)
+            exported_p = loaded.get_image_features(x)
+        diff_p = (eager_p - exported_p).abs().max().item()
+        print(f"check: {IMAGE_FEATURES_METHOD}, output {tuple(exported_p.shape)}, max abs diff {diff_p:.3e}")
+        if not diff_p < 1e-5:
+            raise SystemExit(f"check FAILED for {output} ({IMAGE_FEATURES_METHOD})")
     return diff
 
 
-def update_manifest(bundle_dir, backbone_file, config, pre, provenance, pretrained):
-    """Creates or updates BUNDLE/manifest.json's backbone section; other sections are kept."""
+def update_manifest(bundle_dir, backbone_file, config, pre, provenance, pretrained, projection_dim=None):
+    """Creates or updates BUNDLE/manifest.json's backbone section; other sections are kept. A backbone without
+    the joint-space method drops a stale 'clip' section (tools/export_clip_text.py writes that section)."""
     path = os.path.join(bundle_dir, "manifest.json")
     if os.path.isfile(path):
         with open(path) as f:
@@ -322,6 +364,12 @@ def update_manifest(bundle_dir, backbone_file, config, pre, provenance, pretrain
     old_dim = m.get("backbone", {}).get("embeddingDim")
     m["backbone"] = dict(file=os.path.basename(backbone_file), **pre, embeddingDim=config.hidden_size,
                          pooling="mean-all-tokens", pretrained=pretrained)
+    if projection_dim is None and "clip" in m:
+        del m["clip"]
+        print("note: removed the manifest's 'clip' section: this backbone has no joint-space method", file=sys.stderr)
+    elif projection_dim is not None and m.get("clip", {}).get("projectionDim") not in (None, projection_dim):
+        print(f"warning: the manifest's clip.projectionDim is {m['clip']['projectionDim']} but the backbone projects to "
+              f"{projection_dim}: re-run tools/export_clip_text.py", file=sys.stderr)
     m["provenance"] = (m.get("provenance") or "").strip()
     m["provenance"] = (m["provenance"] + " " if m["provenance"] else "") + provenance
     tmp = path + ".tmp"
@@ -347,6 +395,10 @@ def main(argv=None):
     ap.add_argument("--output", help="TorchScript file to write (default: BUNDLE/backbone.pt)")
     ap.add_argument("--bundle", help="bundle folder: write backbone.pt there and create/update manifest.json")
     ap.add_argument("--check", action="store_true", help="verify exported == eager output (max abs diff < 1e-5)")
+    ap.add_argument("--joint-space", choices=("auto", "yes", "no"), default="auto",
+                    help="also export get_image_features (CLIP's projected image embedding, needed by zero-shot heads "
+                         "and caption pretraining): auto = when the checkpoint has visual_projection.weight")
+    ap.add_argument("--projection-dim", type=int, help="with --random-weights --joint-space yes: P (default 512)")
     a = ap.parse_args(argv)
 
     if sum(bool(x) for x in (a.hf_dir, a.weights, a.random_weights)) != 1:
@@ -362,10 +414,16 @@ def main(argv=None):
         ap.error("give --output or --bundle")
 
     weights_file = hf_weights_file(a.hf_dir) if a.hf_dir else a.weights
-    weights = load_weights(weights_file) if weights_file else None
-    model = build(config, weights, a.seed)
+    raw = load_raw(weights_file) if weights_file else None
+    joint = (a.joint_space == "yes" or (a.joint_space == "auto" and raw is not None and "visual_projection.weight" in raw))
+    weights = vision_state_dict(raw, weights_file, joint) if raw is not None else None
+    projection_dim = None
+    if joint:
+        projection_dim = (weights["visual_projection.weight"].shape[0] if weights is not None else (a.projection_dim or 512))
+    model = build(config, weights, a.seed, projection_dim)
     export(model, config, output)
-    print(f"wrote {output} ({os.path.getsize(output) / 1e6:.1f} MB): {asdict(config)}")
+    print(f"wrote {output} ({os.path.getsize(output) / 1e6:.1f} MB): {asdict(config)}"
+          + (f", {IMAGE_FEATURES_METHOD} -> [N,{projection_dim}]" if joint else ""))
     if a.check:
         check(model, config, output, a.seed)
     if a.bundle:
@@ -373,7 +431,7 @@ def main(argv=None):
         prov = (f"Backbone: CLIP vision encoder from {os.path.abspath(a.hf_dir or weights_file)}, exported by "
                 f"tools/export_clip_vision.py (mean over all tokens of last_hidden_state)." if weights_file
                 else f"Backbone: random weights (seed {a.seed}).")
-        print(f"updated {update_manifest(a.bundle, output, config, pre, prov, pretrained=bool(weights_file))}")
+        print(f"updated {update_manifest(a.bundle, output, config, pre, prov, pretrained=bool(weights_file), projection_dim=projection_dim)}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ image_transforms.py:
   normalize        -> (x - mean) / std  (checked in Java from the uint8 values)
 
 Source images are synthetic (seeded gradients, shapes and noise) so they can be committed; nothing is
-copied from shared/. It also writes tiny samples for the decoder tests (EXIF orientations 1..8, WebP, CMYK).
+copied from shared/. Two JPEGs carry the metadata of real phone photos (issue 8): a Display P3 ICC profile, which
+Pillow ignores (so must we), and a position only in an XMP packet (tools/ingest_fixtures.py builds both).
+It also writes tiny samples for the decoder tests (EXIF orientations 1..8, WebP, CMYK).
 
 Outputs (engine/src/test/resources):
   preprocess/<name>.<ext>          source image
@@ -23,8 +25,13 @@ Outputs (engine/src/test/resources):
 """
 import os
 
+import sys
+
 import numpy as np
 from PIL import Image, ImageDraw
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ingest_fixtures as fx  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "engine", "src", "test", "resources")
 PRE = os.path.join(ROOT, "preprocess")
@@ -89,8 +96,17 @@ def alpha_scene(width, height, seed):
     return Image.fromarray(np.dstack([rgb, alpha]).astype(np.uint8), "RGBA")
 
 
+def with_xmp_gps(path):
+    """Adds an XMP packet with only a position (as photo managers write it) to a saved JPEG."""
+    packet = fx.xmp_packet({"exif:GPSLatitude": "45,26.4060N", "exif:GPSLongitude": "12,19.6380E"})
+    with open(path, "rb") as f:
+        data = f.read()
+    with open(path, "wb") as f:
+        f.write(fx.jpeg_insert(data, fx.jpeg_xmp(packet)))
+
+
 def images():
-    """(file name, PIL image, save kwargs, list of sizes)."""
+    """(file name, PIL image, save kwargs, list of sizes[, function applied to the saved file])."""
     return [
         ("portrait_480x640.png", scene(480, 640, 1), {}, [224]),
         ("landscape_1023x577.png", scene(1023, 577, 2), {}, [224, 336]),
@@ -105,6 +121,11 @@ def images():
         ("square_336x336.png", scene(336, 336, 8), {}, [336, 224]),
         # JPEG decoders (PIL/libjpeg-turbo vs Java ImageIO) may differ by a level here and there
         ("photo_1200x900.jpg", scene(1200, 900, 9), {"quality": 90}, [336]),
+        # ICC-tagged like an iPhone photo: the profile must not be applied (Pillow ignores it)
+        ("photo_p3_800x600.jpg", scene(800, 600, 10), {"quality": 92, "icc_profile": fx.rgb_profile("Display P3")},
+         [224]),
+        # the position lives only in XMP: decoding and preprocessing must not care
+        ("photo_xmp_gps_640x480.jpg", scene(640, 480, 11), {"quality": 90}, [224], with_xmp_gps),
     ]
 
 
@@ -138,9 +159,11 @@ def main():
     os.makedirs(PRE, exist_ok=True)
     os.makedirs(IMG, exist_ok=True)
     rows = ["file,size,resized_width,resized_height,golden"]
-    for name, image, kwargs, sizes in images():
+    for name, image, kwargs, sizes, *post in images():
         path = os.path.join(PRE, name)
         image.save(path, **kwargs)
+        for step in post:
+            step(path)
         for size in sizes:
             chw, new_w, new_h = hf_clip_uint8_chw(path, size)
             golden = "%s.S%d.u8" % (os.path.splitext(name)[0], size)

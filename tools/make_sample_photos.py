@@ -3,8 +3,9 @@
 
 They are procedurally drawn scenes, not real photographs: the repository may not carry
 third-party photos, and the demo model is untrained anyway. One JPEG carries EXIF GPS
-(so the CLI's exif_gps output can be seen), one carries EXIF orientation 6 (rotated),
-and four views form a panorama for `locate --panorama`.
+(so the CLI's exif_gps output can be seen), one carries EXIF orientation 6 (rotated), one
+both (a phone portrait: GPS west of Greenwich and rotated), one is WebP, and four views form a
+panorama for `locate --panorama`.
 
 Run: /usr/bin/python3 tools/make_sample_photos.py
 """
@@ -77,6 +78,13 @@ def main():
     exif[0x0112] = 6
     upright.transpose(Image.ROTATE_90).save(os.path.join(OUT, "portrait_orientation6.jpg"), quality=85,
                                              exif=exif.tobytes())
+    # A phone portrait: stored sideways (orientation 6) with GPS west of Greenwich (Lisbon, 38.7077 N, 9.1365 W).
+    exif = gps_exif(38.7077, -9.1365)
+    exif[0x0112] = 6
+    scene(480, 640, 4).transpose(Image.ROTATE_90).save(os.path.join(OUT, "portrait_gps_orientation6.jpg"),
+                                                        quality=85, exif=exif.tobytes())
+    # WebP (lossy), no metadata.
+    scene(640, 427, 5, sky=(170, 190, 215)).save(os.path.join(OUT, "harbour.webp"), quality=80, method=4)
     # Four views 90 degrees apart for --panorama.
     for i, heading in enumerate((0, 90, 180, 270)):
         scene(640, 480, 10 + i).save(os.path.join(OUT, "panorama_%03d.jpg" % heading), quality=80)

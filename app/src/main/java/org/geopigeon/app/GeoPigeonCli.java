@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code geopigeon} command. */
 @Command(name = "geopigeon", mixinStandardHelpOptions = true, version = "GeoPigeon 0.1.0",
         description = "Image geolocation for GIS (PIGEON/PIGEOTTO method): predict where a photo was taken.",
-        subcommands = {LocateCommand.class, GeocellsCommand.class, TrainCommand.class, EvaluateCommand.class,
+        subcommands = {LocateCommand.class, InspectCommand.class, GeocellsCommand.class, TrainCommand.class,
+                ZeroshotCommand.class, PretrainCommand.class, EvaluateCommand.class,
                 AuditCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class GeoPigeonCli {
 

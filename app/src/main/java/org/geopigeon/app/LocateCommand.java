@@ -2,6 +2,7 @@ package org.geopigeon.app;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.geopigeon.engine.bundle.BundleException;
@@ -10,7 +11,12 @@ import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
-import org.geopigeon.engine.predict.Prediction;
+import org.geopigeon.service.GeoPigeonConfig;
+import org.geopigeon.service.GeolocationException;
+import org.geopigeon.service.ImageRefusal;
+import org.geopigeon.service.ImageRules;
+import org.geopigeon.service.ImageUpload;
+import org.geopigeon.service.Located;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +28,9 @@ import picocli.CommandLine.Spec;
  * {@code geopigeon locate}: predicts where photos were taken. Loads the model bundle once, then
  * locates the images (or panoramas of four views) in batches with {@link BatchLocator}, or one by one
  * through {@link AuditedLocate} with --store/--purpose; a bad file is reported on stderr and the rest
- * are still processed (exit code 1 when any failed).
+ * are still processed (exit code 1 when any failed). Both paths apply the service's one set of image rules
+ * ({@link ImageRules}: bytes, type, header size, 32 px minimum), so the CLI accepts exactly what the HTTP
+ * service and the WPS process accept.
  */
 @Command(name = "locate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict where photos were taken.",
@@ -84,6 +92,12 @@ final class LocateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
+        GeoPigeonConfig config;
+        try {
+            config = GeoPigeonConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Path bundleDir = BundleLocator.resolve(bundle);
         try (ModelBundle model = ModelBundle.load(bundleDir)) {
             if (!model.manifest().trained()) {
@@ -92,9 +106,10 @@ final class LocateCommand implements Callable<Integer> {
                 err.flush();
             }
             if (store || purpose != null) {
-                audited = AuditedLocate.create(spec.commandLine(), model, jdbc, purpose, options, store, err);
+                audited = AuditedLocate.create(spec.commandLine(), model, config, jdbc, purpose, options, store, err);
             }
-            return locateAll(new Geolocator(model), options, out, err, perRequest);
+            return locateAll(new Geolocator(model), options, config.imageRules(), model.manifest().trained(), out,
+                    err, perRequest);
         } catch (BundleException e) {
             err.println("error: cannot load model bundle " + bundleDir + ": " + e.getMessage());
             return 1;
@@ -109,25 +124,57 @@ final class LocateCommand implements Callable<Integer> {
         }
     }
 
-    private int locateAll(Geolocator geolocator, LocateOptions options, PrintWriter out, PrintWriter err, int perRequest) {
-        ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json, perRequest);
+    private int locateAll(Geolocator geolocator, LocateOptions options, ImageRules rules, boolean trained,
+                          PrintWriter out, PrintWriter err, int perRequest) {
+        ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json, perRequest, trained);
         if (audited == null) {
-            new BatchLocator(geolocator, options, perRequest).locateAll(files, printer);
+            BatchLocator batches = new BatchLocator(geolocator, options, perRequest);
+            // Files that break a rule are reported in their place; the runs between them are batched.
+            List<Path> run = new ArrayList<>();
+            for (int start = 0; start < files.size(); start += perRequest) {
+                List<Path> group = files.subList(start, start + perRequest);
+                ImageRefusal refusal = screen(rules, group);
+                if (refusal == null) {
+                    run.addAll(group);
+                    continue;
+                }
+                if (!run.isEmpty()) {
+                    batches.locateAll(List.copyOf(run), printer);
+                    run.clear();
+                }
+                printer.failed(group, refusal);
+            }
+            if (!run.isEmpty()) {
+                batches.locateAll(run, printer);
+            }
         } else {
             // One audited request per image or panorama, failing closed: never batched.
             for (int start = 0; start < files.size(); start += perRequest) {
                 List<Path> group = files.subList(start, start + perRequest);
-                Prediction p;
+                Located located;
                 try {
-                    p = audited.locate(group);
-                } catch (RuntimeException e) {
+                    located = audited.locate(group);
+                } catch (GeolocationException e) {
                     printer.failed(group, e);
                     continue;
                 }
-                printer.located(group, p);
+                printer.located(group, located.result());
             }
         }
         return printer.finish();
+    }
+
+    /** The service's image rules on a group's files (bytes, type, header; nothing decoded); null when all pass. */
+    private static ImageRefusal screen(ImageRules rules, List<Path> group) {
+        for (Path file : group) {
+            String name = file.toString();
+            try {
+                rules.checkHeader(rules.read(ImageUpload.ofFile(file), name), null, name);
+            } catch (ImageRefusal r) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The decoder's reason without its "image 'x' rejected (REASON): " prefix: the CLI names the file itself. */

@@ -3,9 +3,7 @@ package org.geopigeon.app;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.geopigeon.engine.geocell.Geocell;
-import org.geopigeon.engine.predict.CellProbability;
-import org.geopigeon.engine.predict.Prediction;
+import org.geopigeon.service.GeolocationResult;
 
 /** Human-readable output of {@code geopigeon locate}: one line per image or panorama. */
 final class PredictionTable {
@@ -31,28 +29,32 @@ final class PredictionTable {
         return String.format(Locale.ROOT, rowFormat, "FILE", "LAT", "LON", "CONF", "REF", "EXIF GPS", "TOP CELLS");
     }
 
-    String row(List<String> files, Prediction p) {
+    String row(List<String> files, GeolocationResult r) {
+        GeolocationResult.Estimate e = r.estimate();
         List<String> top = new ArrayList<>();
-        for (CellProbability c : p.topCells().subList(0, Math.min(TOP_CELLS_SHOWN, p.topCells().size()))) {
-            top.add(String.format(Locale.ROOT, "%s %.1f%%", label(c.cell()), 100 * c.probability()));
+        for (GeolocationResult.Cell c : r.cells().subList(0, Math.min(TOP_CELLS_SHOWN, r.cells().size()))) {
+            top.add(String.format(Locale.ROOT, "%s %.1f%%", label(c), 100 * c.probability()));
         }
-        String exif = p.exifGps() == null ? "-"
-                : String.format(Locale.ROOT, "%.5f,%.5f", p.exifGps().lat(), p.exifGps().lon());
+        String exif = e.exifGps() == null ? "-"
+                : String.format(Locale.ROOT, "%.5f,%.5f", e.exifGps().lat(), e.exifGps().lon());
         return String.format(Locale.ROOT, rowFormat, fileLabel(files),
-                String.format(Locale.ROOT, "%.5f", p.location().lat()),
-                String.format(Locale.ROOT, "%.5f", p.location().lon()),
-                String.format(Locale.ROOT, "%.2f", p.confidence()),
-                p.refined() ? "yes" : "no", exif, String.join(" | ", top));
+                String.format(Locale.ROOT, "%.5f", e.lat()),
+                String.format(Locale.ROOT, "%.5f", e.lon()),
+                String.format(Locale.ROOT, "%.2f", e.confidence()),
+                e.refined() ? "yes" : "no", exif, String.join(" | ", top));
     }
 
     /** "name, admin1 (country)" with empty parts left out; the cell id when the cell has no name. */
-    static String label(Geocell c) {
-        StringBuilder sb = new StringBuilder(c.name().isEmpty() ? c.id() : c.name());
-        if (!c.admin1().isEmpty() && !c.admin1().equals(c.name())) {
-            sb.append(", ").append(c.admin1());
+    static String label(GeolocationResult.Cell c) {
+        String name = c.name() == null ? "" : c.name();
+        String admin1 = c.admin1() == null ? "" : c.admin1();
+        String country = c.country() == null ? "" : c.country();
+        StringBuilder sb = new StringBuilder(name.isEmpty() ? c.cellId() : name);
+        if (!admin1.isEmpty() && !admin1.equals(name)) {
+            sb.append(", ").append(admin1);
         }
-        if (!c.country().isEmpty() && !c.country().equals(c.name())) {
-            sb.append(" (").append(c.country()).append(')');
+        if (!country.isEmpty() && !country.equals(name)) {
+            sb.append(" (").append(country).append(')');
         }
         return sb.toString();
     }

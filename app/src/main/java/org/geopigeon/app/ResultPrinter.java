@@ -3,20 +3,30 @@ package org.geopigeon.app;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.predict.Prediction;
+import org.geopigeon.service.GeolocationException;
+import org.geopigeon.service.GeolocationResult;
+import org.geopigeon.service.ImageRefusal;
 
 /**
  * The output side of {@code geopigeon locate}: each located request as a table row or a JSON line on
- * stdout, each failure as "error: FILE: problem" on stderr, the progress bar advanced per image, and
- * a closing count of the failures.
+ * stdout (both from the service's answer model, {@link GeolocationResult}), each failure as
+ * "error: FILE: problem" on stderr, the progress bar advanced per image, and a closing count of the failures.
  */
 final class ResultPrinter implements BatchLocator.Results {
+
+    /** The form of every image refusal: {@code image 'NAME' rejected (PROBLEM): detail}. */
+    private static final Pattern IMAGE_REFUSAL = Pattern.compile("image '(.*)' rejected \\(\\w+\\): (.*)",
+            Pattern.DOTALL);
 
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
     private final boolean panorama;
+    private final boolean trained;
     private final int requests;
     private final PredictionJson jsonFormat = new PredictionJson();
     private final PredictionTable table;
@@ -24,11 +34,13 @@ final class ResultPrinter implements BatchLocator.Results {
     private int failed;
 
     /** Prints the table header (without --json) and shows the empty progress bar. */
-    ResultPrinter(PrintWriter out, PrintWriter err, List<Path> files, boolean panorama, boolean json, int perRequest) {
+    ResultPrinter(PrintWriter out, PrintWriter err, List<Path> files, boolean panorama, boolean json, int perRequest,
+                  boolean trained) {
         this.out = out;
         this.err = err;
         this.json = json;
         this.panorama = panorama;
+        this.trained = trained;
         this.requests = files.size() / perRequest;
         this.table = new PredictionTable(files.stream().map(Path::toString).toList(), panorama);
         this.progress = files.size() > 1 ? new ProgressBar(err, files.size(), System.console() != null) : null;
@@ -41,13 +53,18 @@ final class ResultPrinter implements BatchLocator.Results {
         }
     }
 
+    /** A prediction of the batch path (not audited): no ids, no pixel hashes. */
     @Override
     public void located(List<Path> files, Prediction p) {
+        located(files, GeolocationResult.of(p, trained, null, null, p.topCells().size(), files.size(), List.of()));
+    }
+
+    void located(List<Path> files, GeolocationResult r) {
         List<String> names = files.stream().map(Path::toString).toList();
         if (progress != null) {
             progress.clearLine();
         }
-        out.println(json ? jsonFormat.toLine(names, panorama, p) : table.row(names, p));
+        out.println(json ? jsonFormat.toLine(names, panorama, r) : table.row(names, r));
         out.flush();
         advance(files.size());
     }
@@ -83,11 +100,24 @@ final class ResultPrinter implements BatchLocator.Results {
         }
     }
 
-    /** "FILE: problem" for a rejected image (the decoder names the file), else the request's files and the exception. */
-    private static String describe(List<Path> files, RuntimeException e) {
+    /**
+     * "FILE: problem" for a rejected image (the refusal names the file), else the request's files and the problem;
+     * an audited refusal also names its audit row.
+     */
+    static String describe(List<Path> files, RuntimeException e) {
         if (e instanceof ImageRejectedException rejected) {
             return rejected.source() + ": " + LocateCommand.problem(rejected);
         }
-        return String.join(", ", files.stream().map(Path::toString).toList()) + ": " + e;
+        if (e instanceof ImageRefusal refusal) {
+            return refusal.imageName() + ": " + refusal.detail();
+        }
+        String all = String.join(", ", files.stream().map(Path::toString).toList());
+        if (e instanceof GeolocationException g) {
+            String audit = g.auditId() == null ? "" : " (" + g.code() + ", audit row " + g.auditId() + ")";
+            Matcher m = IMAGE_REFUSAL.matcher(g.getMessage());
+            return (m.matches() ? m.group(1) + ": " + m.group(2) : all + ": " + g.getMessage()) + audit;
+        }
+        String m = e.getMessage();
+        return all + ": " + (m == null || m.isBlank() ? "failed" : m);
     }
 }

@@ -7,7 +7,15 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.List;
 import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.engine.bundle.BundleManifest;
+import org.geopigeon.engine.captions.CaptionData;
+import org.geopigeon.engine.captions.GeocellCaptioner;
+import org.geopigeon.engine.clip.ClipModel;
+import org.geopigeon.engine.clip.ZeroShotHead;
+import org.geopigeon.engine.model.Backbone;
+import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
@@ -117,6 +125,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-gallery", paramLabel = "FILE", description = "with --photos: also save the embeddings (F16) for later runs")
     Path saveGallery;
 
+    @Option(names = "--init", paramLabel = "HOW",
+            description = "starting head: random (PyTorch's default) or zeroshot (CLIP caption embeddings of every geocell, "
+                    + "as 'geopigeon zeroshot'; the head then takes CLIP's normalised image embedding and the base bundle "
+                    + "needs a 'clip' section); default: ${DEFAULT-VALUE}")
+    String init = "random";
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -138,32 +152,49 @@ final class TrainCommand implements Callable<Integer> {
         if (saveGallery != null && source.photos == null) {
             throw new ParameterException(spec.commandLine(), "--save-gallery needs --photos");
         }
+        if (!init.equals("random") && !init.equals("zeroshot")) {
+            throw new ParameterException(spec.commandLine(), "--init must be 'random' or 'zeroshot', got '" + init + "'");
+        }
+        boolean zeroshot = init.equals("zeroshot");
         try {
             if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
                 err.println("error: output bundle " + out + " already exists and is not empty; choose another --out");
                 return 1;
             }
             Path base = BundleLocator.resolve(baseBundle);
-            int baseDim = TrainedBundleWriter.baseEmbeddingDim(base);
             GeocellSet cells = GeocellGeoJson.read(geocells);
-            Gallery gallery = source.gallery != null ? Gallery.read(source.gallery) : embedPhotos(base, log);
-            if (gallery.dim() != baseDim) {
-                err.println("error: " + (source.gallery != null ? source.gallery : source.photos) + ": embeddings have D = "
-                        + gallery.dim() + " but the base bundle " + base + " embeds to D = " + baseDim);
-                return 1;
+            ClipModel clip = zeroshot ? ClipModel.load(base) : null;
+            try (clip) {
+                int baseDim = zeroshot ? clip.manifest().clip().projectionDim() : TrainedBundleWriter.baseEmbeddingDim(base);
+                Gallery gallery = source.gallery != null ? Gallery.read(source.gallery)
+                        : zeroshot ? embedPhotosClip(clip, log) : embedPhotos(base, log);
+                if (gallery.dim() != baseDim) {
+                    err.println("error: " + (source.gallery != null ? source.gallery : source.photos) + ": embeddings have D = "
+                            + gallery.dim() + " but the base bundle " + base + " embeds to D = " + baseDim);
+                    return 1;
+                }
+                int[] labels = GeocellLabels.assign(cells, gallery);
+                log.accept(describeLabels(gallery.size(), labels, cells.size()));
+                GeocellHead start = null;
+                if (zeroshot) {
+                    List<List<String>> captions = new GeocellCaptioner(CaptionData.shipped(), GeocellCaptioner.Options.defaults())
+                            .captions(cells);
+                    start = ZeroShotHead.build(captions, clip, 64, log);
+                }
+                TrainingResult result = new HeadTrainer(config, log).train(gallery, labels, cells, start);
+                log.accept(String.format(Locale.ROOT, "best epoch %d of %d on %s: validation median %.1f km",
+                        result.bestEpoch(), result.history().size(), result.device(), result.best().valMedianKm()));
+                RefinementIndex index = noRefinement ? null
+                        : new RefinementIndexBuilder(refineConfig, log).build(gallery, labels, cells.size());
+                String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
+                String provenance = provenance(base, gallery, cells, config, result);
+                TrainedBundleWriter.write(base, out, new TrainedBundleWriter.Contents(cells, result.head(), index, modelName,
+                        description(gallery, cells, result), provenance,
+                        zeroshot ? BundleManifest.HEAD_INPUT_CLIP_IMAGE : null,
+                        new BundleManifest.HeadSource(zeroshot ? "train-from-zeroshot" : "train", provenance)));
+                log.accept("wrote model bundle " + out);
+                return 0;
             }
-            int[] labels = GeocellLabels.assign(cells, gallery);
-            log.accept(describeLabels(gallery.size(), labels, cells.size()));
-            TrainingResult result = new HeadTrainer(config, log).train(gallery, labels, cells);
-            log.accept(String.format(Locale.ROOT, "best epoch %d of %d on %s: validation median %.1f km",
-                    result.bestEpoch(), result.history().size(), result.device(), result.best().valMedianKm()));
-            RefinementIndex index = noRefinement ? null
-                    : new RefinementIndexBuilder(refineConfig, log).build(gallery, labels, cells.size());
-            String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
-            TrainedBundleWriter.write(base, out, new TrainedBundleWriter.Contents(cells, result.head(), index, modelName,
-                    description(gallery, cells, result), provenance(base, gallery, cells, config, result)));
-            log.accept("wrote model bundle " + out);
-            return 0;
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             err.flush();
@@ -176,6 +207,21 @@ final class TrainCommand implements Callable<Integer> {
             GalleryBuilder builder = new GalleryBuilder(bundle.backbone(),
                     GalleryBuilder.preprocessConfig(bundle.manifest(), bundle.backbone().inputSize()),
                     bundle.manifest().defaults().batchSize(), log);
+            GalleryBuilder.Result r = builder.build(source.photos, locations);
+            if (saveGallery != null) {
+                r.gallery().write(saveGallery, true);
+                log.accept("saved gallery of " + r.gallery().size() + " embeddings to " + saveGallery);
+            }
+            return r.gallery();
+        }
+    }
+
+    /** Embeddings in CLIP's joint space (normalised projected image embedding), for a head started zero-shot. */
+    private Gallery embedPhotosClip(ClipModel clip, Consumer<String> log) throws IOException {
+        try (Backbone encoder = clip.openImageEncoder()) {
+            GalleryBuilder builder = new GalleryBuilder(encoder,
+                    GalleryBuilder.preprocessConfig(clip.manifest(), encoder.inputSize()),
+                    clip.manifest().defaults().batchSize(), log);
             GalleryBuilder.Result r = builder.build(source.photos, locations);
             if (saveGallery != null) {
                 r.gallery().write(saveGallery, true);

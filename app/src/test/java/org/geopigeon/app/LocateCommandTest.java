@@ -123,6 +123,21 @@ class LocateCommandTest {
     }
 
     @Test
+    void theServiceRulesApplyWithoutTheServiceToo() throws IOException {
+        // The same rules as the HTTP service and the WPS process: under 32 px on a side is refused, in its place.
+        Path a = write(gradient(320, 200), "png", "a.png");
+        Path tiny = write(gradient(31, 400), "png", "tiny.png");
+        Path b = write(noise(200, 150, 2), "jpg", "b.jpg");
+
+        Run run = run("locate", "--bundle", BUNDLE.toString(), "--json", a.toString(), tiny.toString(), b.toString());
+
+        assertEquals(1, run.exitCode, run.err);
+        assertTrue(run.err.contains("error: " + tiny + ": is 31 x 400 pixels; at least 32 x 32 is needed"), run.err);
+        assertEquals(List.of(a.toString(), b.toString()),
+                jsonLines(run.out).stream().map(l -> l.get("file").asText()).toList());
+    }
+
+    @Test
     void noRefineReportsTheTopCellCentroid() throws IOException {
         Path png = write(noise(200, 200, 3), "png", "a.png");
         Run run = run("locate", "--bundle", BUNDLE.toString(), "--json", "--no-refine", png.toString());

@@ -194,7 +194,7 @@ class TrainCommandTest {
         assertEquals(2, both.exitCode());
     }
 
-    private static void writePng(Path p, int seed) throws IOException {
+    static void writePng(Path p, int seed) throws IOException {
         BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
         Random r = new Random(seed);
         for (int y = 0; y < 48; y++) {

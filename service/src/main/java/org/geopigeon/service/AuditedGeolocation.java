@@ -1,7 +1,6 @@
 package org.geopigeon.service;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.RenderedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,33 +12,51 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.engine.image.ImageHeader;
 import org.geopigeon.engine.image.ImageRejectedException;
-import org.geopigeon.engine.image.RgbConverter;
+import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
+import org.geopigeon.engine.predict.Stage;
 import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.service.store.AuditEntry;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.ErrorCode;
-import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.service.store.Migrations;
 import org.geopigeon.service.store.PredictionStore;
 import org.geopigeon.service.store.RegisteredModel;
 import org.geopigeon.service.store.StoreException;
 import org.geopigeon.service.store.StoredPrediction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Geolocation with accountability, shared by the WPS process and the CLI: validates the request,
- * caps concurrent inferences, runs the model, and stores the prediction with its audit row, or
- * audits the refusal or failure.
- *
- * <p>Fail closed: a result is returned only after its audit row is committed. If the audit row cannot
- * be written, the caller gets a {@link GeolocationException} and no prediction.
+ * Geolocation with accountability, the one service behind the CLI ({@code locate --store}), the HTTP
+ * service and the WPS process. It takes undecoded images and owns everything from there, in this order:
+ * <ol>
+ *   <li>image count (1, or 4 panorama views), purpose and topK, before any byte is read;</li>
+ *   <li>per image, {@link ImageRules}: byte limit (bounded read), format and declared media type, header
+ *       dimensions (bomb guard, 32 px minimum) — still nothing decoded;</li>
+ *   <li>the decoded pixels the request will hold are reserved from a budget shared by all requests
+ *       ({@link ServiceLimits#maxPixelsInFlight()}); over it the request waits, then is refused with BUSY;</li>
+ *   <li>decoding with the engine's {@link ImageDecoder} (EXIF orientation, colour rules, limits), timed;
+ *       the photo's GPS position; the {@link PixelHash} of each view;</li>
+ *   <li>an inference slot ({@link ServiceLimits#maxConcurrent()}), inference;</li>
+ *   <li>the audit row, and with {@code store} the prediction, in one transaction.</li>
+ * </ol>
+ * Every refusal and failure gets its audit row (written by {@link #recordRefusal}); nothing is returned
+ * unless its audit row is committed (fail closed). Messages name the problem for the client; database and
+ * inference details go to the server log under an incident id that the message carries.
  */
 public final class AuditedGeolocation {
 
-    /** Smallest width and height accepted: below this there is nothing to geolocate (1x1 placeholders). */
-    public static final int MIN_SIDE = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(AuditedGeolocation.class);
+
+    /** Smallest width and height accepted by default; the rule itself is {@link ImageRules#minSide()}. */
+    public static final int MIN_SIDE = ImageRules.DEFAULT_MIN_SIDE;
     public static final int PANORAMA_VIEWS = 4;
 
     private final Supplier<LoadedModel> model;
@@ -47,60 +64,71 @@ public final class AuditedGeolocation {
     private final boolean migrate;
     private final AuditLog auditLog;
     private final PredictionStore store;
+    private final ServiceLimits limits;
+    private final ImageDecoder decoder;
     private final Semaphore slots;
-    private final int maxConcurrent;
-    private final Duration slotWait;
+    private final PixelBudget pixels;
     private volatile boolean schemaReady;
     private volatile RegisteredModel registered;
 
     /**
-     * @param model          lazily loaded model, shared
-     * @param dataSource     the PostGIS database holding the geopigeon schema
-     * @param migrate        apply the migrations before the first write (needs DDL rights)
-     * @param maxConcurrent  inferences allowed at once
-     * @param slotWait       how long a request waits for a free slot before it is refused with BUSY
+     * @param model      lazily loaded model, shared
+     * @param dataSource the PostGIS database holding the geopigeon schema
+     * @param migrate    apply the migrations before the first write (needs DDL rights)
+     * @param limits     image rules, concurrency, pixels in flight and how long to wait for capacity
      */
-    public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate, int maxConcurrent,
-                              Duration slotWait) {
-        if (maxConcurrent < 1) {
-            throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
-        }
+    public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate,
+                              ServiceLimits limits) {
         this.model = Objects.requireNonNull(model, "model");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.migrate = migrate;
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.auditLog = new AuditLog(dataSource);
         this.store = new PredictionStore(dataSource);
-        this.slots = new Semaphore(maxConcurrent, true);
-        this.maxConcurrent = maxConcurrent;
-        this.slotWait = Objects.requireNonNull(slotWait, "slotWait");
+        this.decoder = limits.images().decoder();
+        this.slots = new Semaphore(limits.maxConcurrent(), true);
+        this.pixels = new PixelBudget(limits.maxPixelsInFlight());
+    }
+
+    /** Default image rules and pixel budget; {@code slotWait} bounds every wait for capacity. */
+    public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate, int maxConcurrent,
+                              Duration slotWait) {
+        this(model, dataSource, migrate, ServiceLimits.of(maxConcurrent, slotWait));
+    }
+
+    public ServiceLimits limits() {
+        return limits;
     }
 
     /**
-     * @throws GeolocationException refused (bad input, busy) or failed (model, inference, database, cancelled)
+     * Runs one request end to end.
+     *
+     * @param listener progress and cancellation (checked between stages), or null
+     * @return the committed answer
+     * @throws GeolocationException refused (bad input, busy) or failed (model, inference, database, cancelled);
+     *                              its message is fit for the client
      */
     public Located locate(LocateRequest request, StageListener listener) {
         StageListener l = listener == null ? StageListener.NONE : listener;
+        List<ImageUpload> images = request.images();
+        int n = images.size();
         Map<String, Object> params = new LinkedHashMap<>(request.extra());
         params.put("topK", request.topK());
-        params.put("views", request.views().size());
-        params.put("panorama", request.views().size() == PANORAMA_VIEWS);
+        params.put("views", n);
+        params.put("panorama", n == PANORAMA_VIEWS);
         params.put("store", request.store());
         if (request.refine() != null) {
             params.put("refine", request.refine());
         }
+        params.put("media_types", images.stream().map(u -> u == null || u.declaredType() == null ? "none"
+                : u.declaredType()).toList());
         AuditEntry entry = AuditEntry.accepted(request.context().principal(), request.context().clientAddress(),
                 request.purpose(), List.of(), params, null);
 
-        List<BufferedImage> views = new ArrayList<>();
-        List<String> hashes = new ArrayList<>();
-        String imageProblem = readViews(request.views(), views, hashes);
-        entry = entry.withImages(hashes);
-        if (request.views().size() != 1 && request.views().size() != PANORAMA_VIEWS) {
+        // 1. Everything that needs no byte of any image.
+        if (n != 1 && n != PANORAMA_VIEWS) {
             throw refuse(entry, ErrorCode.INVALID_IMAGE_COUNT, "send exactly 1 image, or " + PANORAMA_VIEWS
-                    + " views of a panorama; got " + request.views().size(), null);
-        }
-        if (imageProblem != null) {
-            throw refuse(entry, ErrorCode.INVALID_IMAGE, imageProblem, null);
+                    + " views of a panorama; got " + n, null);
         }
         if (request.purpose() == null || request.purpose().isBlank()) {
             throw refuse(entry, ErrorCode.INVALID_PURPOSE,
@@ -111,109 +139,204 @@ public final class AuditedGeolocation {
                     + ", got " + request.topK(), null);
         }
 
+        // 2. Bytes and headers of every image, still decoding nothing.
+        List<String> names = new ArrayList<>(n);
+        List<byte[]> encoded = new ArrayList<>(n);
+        long declaredPixels = 0;
+        for (int i = 0; i < n; i++) {
+            ImageUpload upload = images.get(i);
+            String name = name(upload, i, n);
+            try {
+                if (upload == null) {
+                    throw new ImageRefusal(ImageProblem.MISSING, name, "is missing");
+                }
+                byte[] bytes = limits.images().read(upload, name);
+                ImageHeader header = limits.images().checkHeader(bytes, upload.declaredType(), name);
+                names.add(name);
+                encoded.add(bytes);
+                declaredPixels += header.pixels();
+            } catch (ImageRefusal r) {
+                throw refuseImage(entry, r);
+            }
+        }
+
         LoadedModel m;
         try {
             m = model.get();
         } catch (RuntimeException e) {
-            throw refuse(entry, ErrorCode.MODEL_UNAVAILABLE, e.getMessage(), e);
+            throw fail(entry, ErrorCode.MODEL_UNAVAILABLE, "the model is not available", e);
         }
         entry = entry.withModel(m.name());
         int topK = request.topK() != null ? request.topK() : m.defaultTopK();
         params.put("topK", topK);
         entry = entry.withParameters(params);
 
-        Prediction prediction = infer(m, views, new LocateOptions(topK, request.refine()), entry, l);
-        if (request.exifGps() != null) {
-            prediction = prediction.withExifGps(request.exifGps());
+        // 3. Room for the decoded pixels, shared with every other request.
+        if (!pixels.fits(declaredPixels)) {
+            throw refuseImage(entry, new ImageRefusal(ImageProblem.TOO_MANY_PIXELS, n == 1 ? names.get(0)
+                    : "the " + n + " views", "declare " + declaredPixels + " pixels together; this server decodes"
+                    + " at most " + pixels.capacityPixels() + " pixels at once"));
         }
-        return persist(m, entry, prediction, request.store(), hashes, topK);
+        long deadline = System.nanoTime() + limits.busyWait().toNanos();
+        PixelBudget.Reservation reservation;
+        try {
+            reservation = pixels.reserve(declaredPixels, deadline - System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refuse(entry, ErrorCode.CANCELLED, "interrupted while waiting to decode the images", null);
+        }
+        if (reservation == null) {
+            throw refuse(entry, ErrorCode.BUSY, "the server is busy decoding other images (up to "
+                    + pixels.capacityPixels() / 1_000_000 + " megapixels at once) and had no room for "
+                    + declaredPixels / 1_000_000.0 + " megapixels within " + limits.busyWait().toMillis()
+                    + " ms; try again later", null);
+        }
+        Prediction prediction;
+        List<String> hashes = new ArrayList<>(n);
+        try (reservation) {
+            // 4. Decode, with the real time it takes.
+            l.onStage(Stage.DECODE, 0f);
+            List<BufferedImage> views = new ArrayList<>(n);
+            LatLon gps = null;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                DecodedImage d;
+                try {
+                    d = decoder.decode(encoded.get(i), names.get(i));
+                } catch (ImageRejectedException e) {
+                    throw refuseImage(entry, ImageRefusal.of(e));
+                }
+                encoded.set(i, null); // the encoded bytes are not needed any more
+                views.add(d.rgb());
+                gps = gps != null ? gps : d.exifGps(); // a panorama's first view with GPS speaks for all four
+            }
+            double decodeMs = (System.nanoTime() - t0) / 1e6;
+            for (BufferedImage v : views) {
+                hashes.add(PixelHash.sha256(v));
+            }
+            entry = entry.withImages(hashes);
+            if (l.isCancelled()) {
+                throw refuse(entry, ErrorCode.CANCELLED, "cancelled by the client after decoding", null);
+            }
+            // 5. Inference.
+            prediction = infer(m, views, new LocateOptions(topK, request.refine()), entry, l, deadline);
+            prediction = prediction.withExifGps(gps).withTimings(prediction.timings().withDecodeMs(decodeMs));
+        } catch (OutOfMemoryError e) {
+            // The pixel budget should prevent this; if the heap is too small for it anyway, say so and audit it.
+            throw fail(entry, ErrorCode.INFERENCE_FAILED, "the server ran out of memory for this request", e);
+        }
+        // 6. The audit row (and the prediction): nothing goes out without it.
+        return persist(m, entry, prediction, request.store(), hashes, topK, n);
     }
 
-    /** Converts views to RGB and hashes them; returns the first problem, or null when all are usable. */
-    private static String readViews(List<RenderedImage> input, List<BufferedImage> views, List<String> hashes) {
-        String problem = null;
-        for (int i = 0; i < input.size(); i++) {
-            RenderedImage img = input.get(i);
-            String name = "image " + (i + 1) + " of " + input.size();
-            String p = null;
-            if (img == null) {
-                p = name + " is missing (null or not decodable)";
-            } else if (img.getWidth() < MIN_SIDE || img.getHeight() < MIN_SIDE) {
-                p = name + " is " + img.getWidth() + "x" + img.getHeight() + " pixels; at least " + MIN_SIDE + "x"
-                        + MIN_SIDE + " is needed";
-            } else {
-                try {
-                    BufferedImage rgb = RgbConverter.toRgb(img);
-                    views.add(rgb);
-                    hashes.add(PixelHash.sha256(rgb));
-                } catch (RuntimeException e) {
-                    p = name + " cannot be read as RGB: " + e.getMessage();
-                }
-            }
-            if (problem == null) {
-                problem = p;
-            }
+    /** The image's name in messages: its file name, else its place in the request. */
+    private static String name(ImageUpload upload, int index, int count) {
+        if (upload != null && upload.fileName() != null) {
+            return upload.fileName();
         }
-        return problem;
+        return count == 1 ? "image" : "image " + (index + 1) + " of " + count;
     }
 
     private Prediction infer(LoadedModel m, List<BufferedImage> views, LocateOptions options, AuditEntry entry,
-                             StageListener l) {
+                             StageListener l, long deadline) {
         boolean acquired;
         try {
-            acquired = slots.tryAcquire(slotWait.toMillis(), TimeUnit.MILLISECONDS);
+            acquired = slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw refuse(entry, ErrorCode.CANCELLED, "interrupted while waiting for a free inference slot", e);
+            throw refuse(entry, ErrorCode.CANCELLED, "interrupted while waiting for a free inference slot", null);
         }
         if (!acquired) {
-            throw refuse(entry, ErrorCode.BUSY, "all " + maxConcurrent + " inference slots stayed busy for "
-                    + slotWait.toMillis() + " ms; try again later", null);
+            throw refuse(entry, ErrorCode.BUSY, "all " + limits.maxConcurrent() + " inference slots stayed busy for "
+                    + limits.busyWait().toMillis() + " ms; try again later", null);
         }
         try {
             return m.geolocator().locate(views, options, l);
         } catch (CancellationException e) {
-            throw refuse(entry, ErrorCode.CANCELLED, "cancelled by the client: " + e.getMessage(), e);
+            throw refuse(entry, ErrorCode.CANCELLED, "cancelled by the client: " + e.getMessage(), null);
         } catch (ImageRejectedException e) {
-            throw refuse(entry, ErrorCode.INVALID_IMAGE, e.getMessage(), e);
+            throw refuseImage(entry, ImageRefusal.of(e));
         } catch (RuntimeException e) {
-            throw refuse(entry, ErrorCode.INFERENCE_FAILED, "inference failed: " + e, e);
+            throw fail(entry, ErrorCode.INFERENCE_FAILED, "inference failed", e);
         } finally {
             slots.release();
         }
     }
 
     private Located persist(LoadedModel m, AuditEntry entry, Prediction prediction, boolean storeIt,
-                            List<String> hashes, int topK) {
+                            List<String> hashes, int topK, int views) {
+        Long predictionId = null;
+        long auditId;
         try {
             ensureSchema();
             if (storeIt) {
                 StoredPrediction s = store.store(registration(m), entry, prediction, topK);
-                return new Located(prediction, s.predictionId(), s.auditId(), hashes, topK);
+                predictionId = s.predictionId();
+                auditId = s.auditId();
+            } else {
+                auditId = auditLog.record(entry);
             }
-            long auditId = auditLog.record(entry);
-            return new Located(prediction, null, auditId, hashes, topK);
         } catch (StoreException e) {
-            throw refuse(entry, ErrorCode.STORE_FAILED, "the result was withheld because it could not be recorded: "
-                    + e.getMessage(), e);
+            String incident = Incidents.log(LOG, ErrorCode.STORE_FAILED, "result withheld: the prediction and its"
+                    + " audit row could not be written", e);
+            throw refuse(entry, ErrorCode.STORE_FAILED, "the result was withheld because it could not be recorded"
+                    + " in the audit log (incident " + incident + "; the server log has the details)", null,
+                    incident);
+        }
+        return new Located(prediction, GeolocationResult.of(prediction, m.trained(), predictionId, auditId, topK,
+                views, hashes));
+    }
+
+    /** A server-side failure: the detail goes to the log under an incident id, the client gets the id. */
+    private GeolocationException fail(AuditEntry entry, ErrorCode code, String what, Throwable cause) {
+        String incident = Incidents.log(LOG, code, what, cause);
+        return refuse(entry, code, what + " (incident " + incident + "; the server log has the details)", null,
+                incident);
+    }
+
+    private GeolocationException refuseImage(AuditEntry entry, ImageRefusal r) {
+        Map<String, Object> params = new LinkedHashMap<>(entry.parameters());
+        params.put("image_problem", r.problem().name());
+        return refuse(entry.withParameters(params), ErrorCode.INVALID_IMAGE, r.getMessage(), r.problem(), null);
+    }
+
+    private GeolocationException refuse(AuditEntry entry, ErrorCode code, String message, ImageProblem problem) {
+        return refuse(entry, code, message, problem, null);
+    }
+
+    /**
+     * Records the refusal or failure and returns the exception to throw. The exception carries no cause:
+     * GeoServer and other front ends print whole cause chains to clients, and the detail is in the log.
+     */
+    private GeolocationException refuse(AuditEntry entry, ErrorCode code, String message, ImageProblem problem,
+                                        String incident) {
+        AuditEntry refused = entry.refused(code);
+        if (incident != null) {
+            Map<String, Object> params = new LinkedHashMap<>(refused.parameters());
+            params.put("incident", incident);
+            refused = refused.withParameters(params);
+        }
+        try {
+            long id = recordRefusal(refused);
+            LOG.debug("{} refused ({}), audit row {}: {}", refused.principal(), code, id, message);
+            return new GeolocationException(code, message, null, id, problem, incident);
+        } catch (StoreException e) {
+            String lost = Incidents.log(LOG, ErrorCode.STORE_FAILED, "the audit row of a request refused with "
+                    + code + " could not be written", e);
+            return new GeolocationException(code, message + ". The refusal could not be recorded in the audit log"
+                    + " either (incident " + lost + ")", null, null, problem, incident != null ? incident : lost);
         }
     }
 
     /**
-     * Records the refusal or failure (best effort: the database may be the thing that failed) and
-     * returns the exception to throw.
+     * Writes the audit row of a refused or failed request: the one place that does, so a fallback for a
+     * database that cannot take the row (a local spool) plugs in here.
+     *
+     * @throws StoreException when the row could not be written
      */
-    private GeolocationException refuse(AuditEntry entry, ErrorCode code, String message, Throwable cause) {
-        try {
-            ensureSchema();
-            long id = auditLog.record(entry.refused(code));
-            return new GeolocationException(code, message, cause, id);
-        } catch (StoreException e) {
-            GeolocationException ex = new GeolocationException(code, message
-                    + " (and the audit row could not be written: " + e.getMessage() + ")", cause, null);
-            ex.addSuppressed(e);
-            return ex;
-        }
+    private long recordRefusal(AuditEntry refused) {
+        ensureSchema();
+        return auditLog.record(refused);
     }
 
     private void ensureSchema() {
@@ -243,6 +366,11 @@ public final class AuditedGeolocation {
             }
             return registered;
         }
+    }
+
+    /** Decoded pixels currently reserved by requests in flight. */
+    long pixelsInFlight() {
+        return pixels.inFlightPixels();
     }
 
     public AuditLog auditLog() {

@@ -23,6 +23,10 @@ import org.geopigeon.service.store.Migrations;
  *   <tr><td>geopigeon.maxConcurrent</td><td>GEOPIGEON_MAX_CONCURRENT</td><td>2</td></tr>
  *   <tr><td>geopigeon.busyWaitMillis</td><td>GEOPIGEON_BUSY_WAIT_MILLIS</td><td>30000</td></tr>
  *   <tr><td>geopigeon.store</td><td>GEOPIGEON_STORE</td><td>true (default of the store input)</td></tr>
+ *   <tr><td>geopigeon.maxImageBytes</td><td>GEOPIGEON_MAX_IMAGE_BYTES</td><td>26214400 (25 MiB) per image</td></tr>
+ *   <tr><td>geopigeon.maxImagePixels</td><td>GEOPIGEON_MAX_IMAGE_PIXELS</td><td>80000000 per image (header)</td></tr>
+ *   <tr><td>geopigeon.maxMegapixelsInFlight</td><td>GEOPIGEON_MAX_MEGAPIXELS_IN_FLIGHT</td><td>320, decoded pixels
+ *       held by all requests at once</td></tr>
  * </table>
  *
  * @param bundle         model bundle folder
@@ -33,9 +37,14 @@ import org.geopigeon.service.store.Migrations;
  * @param maxConcurrent  inferences at once
  * @param busyWait       wait for a free slot before refusing with BUSY
  * @param storeDefault   store predictions when the request does not say
+ * @param maxImageBytes  largest encoded image, bytes ({@link ImageRules#maxBytes()})
+ * @param maxImagePixels largest image its header may declare, pixels ({@link ImageRules#maxPixels()})
+ * @param maxMegapixelsInFlight decoded megapixels held by all requests at once
+ *                       ({@link ServiceLimits#maxPixelsInFlight()})
  */
 public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
-                              int maxConcurrent, Duration busyWait, boolean storeDefault) {
+                              int maxConcurrent, Duration busyWait, boolean storeDefault, long maxImageBytes,
+                              long maxImagePixels, long maxMegapixelsInFlight) {
 
     public GeoPigeonConfig {
         if (maxConcurrent < 1) {
@@ -44,6 +53,26 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
         if (busyWait.isNegative()) {
             throw new IllegalArgumentException("geopigeon.busyWaitMillis must not be negative: " + busyWait);
         }
+        if (maxImageBytes < 1 || maxImageBytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("geopigeon.maxImageBytes must be 1.." + (Integer.MAX_VALUE - 16)
+                    + ", got " + maxImageBytes);
+        }
+        if (maxImagePixels < (long) ImageRules.DEFAULT_MIN_SIDE * ImageRules.DEFAULT_MIN_SIDE) {
+            throw new IllegalArgumentException("geopigeon.maxImagePixels must be at least "
+                    + ImageRules.DEFAULT_MIN_SIDE * ImageRules.DEFAULT_MIN_SIDE + ", got " + maxImagePixels);
+        }
+        if (maxMegapixelsInFlight * 1_000_000L < maxImagePixels) {
+            throw new IllegalArgumentException("geopigeon.maxMegapixelsInFlight (" + maxMegapixelsInFlight
+                    + ") must hold at least one image of geopigeon.maxImagePixels (" + maxImagePixels + " pixels)");
+        }
+    }
+
+    /** The settings before the image limits existed; those take their defaults. */
+    public GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
+                           int maxConcurrent, Duration busyWait, boolean storeDefault) {
+        this(bundle, jdbcUrl, jdbcUser, jdbcPassword, migrate, maxConcurrent, busyWait, storeDefault,
+                ImageRules.DEFAULT_MAX_BYTES, ImageRules.DEFAULT_MAX_PIXELS,
+                ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT / 1_000_000);
     }
 
     /** From this JVM's system properties and environment. */
@@ -59,11 +88,25 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 s.bool("geopigeon.jdbc.migrate", true),
                 s.integer("geopigeon.maxConcurrent", 2),
                 Duration.ofMillis(s.integer("geopigeon.busyWaitMillis", 30_000)),
-                s.bool("geopigeon.store", true));
+                s.bool("geopigeon.store", true),
+                s.longValue("geopigeon.maxImageBytes", ImageRules.DEFAULT_MAX_BYTES),
+                s.longValue("geopigeon.maxImagePixels", ImageRules.DEFAULT_MAX_PIXELS),
+                s.longValue("geopigeon.maxMegapixelsInFlight", ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT / 1_000_000));
     }
 
     public GeoPigeonConfig withJdbc(String url, String user, String password) {
-        return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault);
+        return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault,
+                maxImageBytes, maxImagePixels, maxMegapixelsInFlight);
+    }
+
+    /** The image rules of every front end: 32 px minimum side, and the byte and pixel limits above. */
+    public ImageRules imageRules() {
+        return new ImageRules(ImageRules.DEFAULT_MIN_SIDE, maxImagePixels, maxImageBytes);
+    }
+
+    /** What the audited service takes on at once. */
+    public ServiceLimits limits() {
+        return new ServiceLimits(imageRules(), maxConcurrent, busyWait, maxMegapixelsInFlight * 1_000_000L);
     }
 
     public boolean hasDatabase() {
@@ -84,7 +127,9 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
     public String toString() {
         return "GeoPigeonConfig[bundle=" + bundle + ", jdbcUrl=" + jdbcUrl + ", user=" + jdbcUser
                 + ", password=" + (jdbcPassword == null ? "none" : "***") + ", migrate=" + migrate
-                + ", maxConcurrent=" + maxConcurrent + ", busyWait=" + busyWait + ", store=" + storeDefault + "]";
+                + ", maxConcurrent=" + maxConcurrent + ", busyWait=" + busyWait + ", store=" + storeDefault
+                + ", maxImageBytes=" + maxImageBytes + ", maxImagePixels=" + maxImagePixels
+                + ", maxMegapixelsInFlight=" + maxMegapixelsInFlight + "]";
     }
 
     /** Property {@code geopigeon.a.bC} else environment {@code GEOPIGEON_A_B_C}. */
@@ -113,6 +158,19 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 default -> throw new IllegalArgumentException(property + " (" + envName(property)
                         + ") must be true or false, got '" + v + "'");
             };
+        }
+
+        long longValue(String property, long dflt) {
+            String v = get(property);
+            if (v == null) {
+                return dflt;
+            }
+            try {
+                return Long.parseLong(v.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(property + " (" + envName(property) + ") must be an integer, got '"
+                        + v + "'", e);
+            }
         }
 
         int integer(String property, int dflt) {

@@ -32,6 +32,11 @@ public record LoadedModel(BundleManifest manifest, GeocellSet geocells, String s
         return manifest.name();
     }
 
+    /** False for demo weights: the answers then carry no information. */
+    public boolean trained() {
+        return manifest.trained();
+    }
+
     /** topK used when the request does not say. */
     public int defaultTopK() {
         return manifest.defaults() == null ? 5 : manifest.defaults().topK();

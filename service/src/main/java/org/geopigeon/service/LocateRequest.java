@@ -1,42 +1,39 @@
 package org.geopigeon.service;
 
-import java.awt.image.RenderedImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.geopigeon.engine.geo.LatLon;
 
 /**
- * One geolocation request, as received (not yet validated: {@link AuditedGeolocation} does that and
- * audits refusals).
+ * One geolocation request as a front end received it: undecoded images and the caller's parameters, not
+ * yet validated ({@link AuditedGeolocation} checks, decodes and audits).
  *
- * @param views      the image, or four panorama views; elements may be null (refused)
- * @param purpose    why the caller wants this location (required, recorded in the audit log)
- * @param topK       cells to return (1..50), or null for the model default
- * @param store      persist the prediction (an audit row is written either way)
- * @param context    principal and client address
- * @param exifGps    GPS position from the image file's EXIF when the caller read the file, else null
- * @param extra      additional parameters recorded in the audit row (e.g. the interface used)
- * @param refine     run retrieval refinement; null for the model default
+ * @param images  the photo, or four panorama views 90 degrees apart; elements may be null (refused as missing)
+ * @param purpose why the caller wants this location (required, recorded in the audit log)
+ * @param topK    cells to return (1..50), or null for the model default
+ * @param store   persist the prediction (an audit row is written either way)
+ * @param context principal and client address
+ * @param extra   additional parameters recorded in the audit row (e.g. {@code interface: wps}); never file names
+ * @param refine  run retrieval refinement; null for the model default
  */
-public record LocateRequest(List<RenderedImage> views, String purpose, Integer topK, boolean store,
-                            RequestContext context, LatLon exifGps, Map<String, Object> extra, Boolean refine) {
+public record LocateRequest(List<ImageUpload> images, String purpose, Integer topK, boolean store,
+                            RequestContext context, Map<String, Object> extra, Boolean refine) {
 
     public LocateRequest {
-        views = views == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(views));
+        images = images == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(images));
         context = context == null ? new RequestContext(null, null) : context;
         extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
-    public LocateRequest(List<RenderedImage> views, String purpose, Integer topK, boolean store,
-                         RequestContext context, LatLon exifGps, Map<String, Object> extra) {
-        this(views, purpose, topK, store, context, exifGps, extra, null);
+    public LocateRequest(List<ImageUpload> images, String purpose, Integer topK, boolean store,
+                         RequestContext context, Map<String, Object> extra) {
+        this(images, purpose, topK, store, context, extra, null);
     }
 
-    public LocateRequest(List<RenderedImage> views, String purpose, Integer topK, boolean store,
+    public LocateRequest(List<ImageUpload> images, String purpose, Integer topK, boolean store,
                          RequestContext context) {
-        this(views, purpose, topK, store, context, null, Map.of(), null);
+        this(images, purpose, topK, store, context, Map.of(), null);
     }
 }

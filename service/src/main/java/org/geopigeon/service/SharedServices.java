@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentMap;
  * One {@link AuditedGeolocation} per configuration and one loaded model per bundle folder for the whole JVM.
  *
  * <p>Why static: GeoServer (through GeoTools' AnnotatedBeanProcessFactory) creates a new process bean for
- * every request with a no-argument constructor, so the shared model, inference-slot semaphore and
- * schema-migrated flag must live outside the bean. Keyed by configuration so a changed setting takes effect.
+ * every request with a no-argument constructor, so the shared model, inference slots, the budget of decoded
+ * pixels in flight and the schema-migrated flag must live outside the bean. Keyed by configuration so a changed setting takes effect.
  */
 public final class SharedServices {
 
@@ -23,7 +23,7 @@ public final class SharedServices {
     public static AuditedGeolocation geolocation(GeoPigeonConfig config) {
         config.dataSource(); // fail fast with the configuration message
         return SERVICES.computeIfAbsent(config, c -> new AuditedGeolocation(model(c.bundle()), c.dataSource(),
-                c.migrate(), c.maxConcurrent(), c.busyWait()));
+                c.migrate(), c.limits()));
     }
 
     /** The shared, lazily loaded model of a bundle folder. */

@@ -49,6 +49,35 @@ class GeoPigeonConfigTest {
     }
 
     @Test
+    void imageLimitsDefaultTo25MiB80MegapixelsAnd320InFlightAndReachTheService() {
+        GeoPigeonConfig d = config(Map.of(), Map.of());
+        assertEquals(25L * 1024 * 1024, d.maxImageBytes());
+        assertEquals(80_000_000L, d.maxImagePixels());
+        assertEquals(320, d.maxMegapixelsInFlight());
+        assertEquals(32, d.imageRules().minSide());
+
+        GeoPigeonConfig c = config(Map.of("geopigeon.maxImagePixels", "50000000"), Map.of(
+                "GEOPIGEON_MAX_IMAGE_BYTES", "1048576", "GEOPIGEON_MAX_MEGAPIXELS_IN_FLIGHT", "100",
+                "GEOPIGEON_MAX_CONCURRENT", "3", "GEOPIGEON_BUSY_WAIT_MILLIS", "700"));
+        ServiceLimits limits = c.limits();
+        assertEquals(1_048_576L, limits.images().maxBytes());
+        assertEquals(50_000_000L, limits.images().maxPixels());
+        assertEquals(100_000_000L, limits.maxPixelsInFlight());
+        assertEquals(3, limits.maxConcurrent());
+        assertEquals(Duration.ofMillis(700), limits.busyWait());
+        assertEquals(c.limits(), c.withJdbc("jdbc:postgresql://x/y", null, null).limits(), "kept by withJdbc");
+    }
+
+    @Test
+    void aBudgetSmallerThanOneImageIsRefusedNamingBothSettings() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config(
+                Map.of("geopigeon.maxMegapixelsInFlight", "10"), Map.of()));
+        assertTrue(e.getMessage().contains("geopigeon.maxMegapixelsInFlight")
+                && e.getMessage().contains("geopigeon.maxImagePixels"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("geopigeon.maxImageBytes", "lots"), Map.of()));
+    }
+
+    @Test
     void withoutADatabaseTheDataSourceIsRefusedWithTheSettingToFix() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> config(Map.of(), Map.of()).dataSource());

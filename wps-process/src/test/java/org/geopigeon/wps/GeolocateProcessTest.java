@@ -3,11 +3,10 @@ package org.geopigeon.wps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.RenderedImage;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,11 +15,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.geopigeon.engine.geo.Haversine;
+import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.AuditRecord;
 import org.geopigeon.service.store.Outcome;
 import org.geopigeon.service.testing.TestDatabase;
+import org.geopigeon.service.testing.TestImages;
 import org.geopigeon.service.testing.ThrowawayPostgis;
+import org.geoserver.wps.process.RawData;
 import org.geotools.api.data.Parameter;
 import org.geotools.api.feature.simple.SimpleFeature;
 import org.geotools.api.util.ProgressListener;
@@ -34,6 +39,7 @@ import org.geotools.process.ProcessFactory;
 import org.geotools.process.Processors;
 import org.geotools.referencing.CRS;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +47,10 @@ import org.locationtech.jts.geom.MultiPolygon;
 import org.locationtech.jts.geom.Point;
 
 /**
- * geopigeon:Geolocate called exactly as GeoServer calls it, with the real engine, the demo bundle and
- * a real PostGIS. Configuration comes from system properties, as in a GeoServer deployment.
+ * geopigeon:Geolocate called exactly as GeoServer calls it ({@code Processors.createProcess(name).execute}),
+ * with raw image data as GeoServer's StreamRawData hands it over (declared mime type, a stream readable once),
+ * the real engine, the demo bundle and a real PostGIS. Configuration comes from system properties, as in a
+ * GeoServer deployment.
  */
 class GeolocateProcessTest {
 
@@ -67,21 +75,21 @@ class GeolocateProcessTest {
         System.setProperty("geopigeon.jdbc.url", db.jdbcUrl());
     }
 
-    /** A synthetic street-like picture; the demo model is untrained, so any content will do. */
-    private static BufferedImage photo(int seed) {
-        BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
-        for (int y = 0; y < 240; y++) {
-            for (int x = 0; x < 320; x++) {
-                int r = (x * seed + y) & 0xFF;
-                int g = y < 120 ? 180 : (x ^ y) & 0xFF;
-                int b = y < 120 ? 230 : 60;
-                img.setRGB(x, y, r << 16 | g << 8 | b);
-            }
-        }
-        return img;
+    @AfterEach
+    void defaultLimits() {
+        System.clearProperty("geopigeon.maxImageBytes");
     }
 
-    private static Map<String, Object> inputs(List<RenderedImage> images, String purpose, Integer topK, Boolean store) {
+    private static StreamRawData raw(String mimeType, byte[] bytes) {
+        return new StreamRawData(mimeType, bytes);
+    }
+
+    private static StreamRawData photo(String sample, String mimeType) {
+        return raw(mimeType, TestImages.samplePhotoBytes(sample));
+    }
+
+    private static Map<String, Object> inputs(List<? extends RawData> images, String purpose, Integer topK,
+                                              Boolean store) {
         Map<String, Object> in = new HashMap<>();
         in.put("image", images);
         in.put("purpose", purpose);
@@ -100,15 +108,25 @@ class GeolocateProcessTest {
         return process.execute(inputs, listener);
     }
 
+    private static SimpleFeature location(Map<String, Object> out) {
+        SimpleFeatureCollection location = (SimpleFeatureCollection) out.get("location");
+        assertEquals(1, location.size());
+        try (SimpleFeatureIterator it = location.features()) {
+            return it.next();
+        }
+    }
+
     @Test
-    void isDescribedWithTheDeclaredParametersAndResults() {
+    void isDescribedWithRawImageInputOfTheThreeFormats() {
         ProcessFactory factory = Processors.createProcessFactory(NAME);
         assertTrue(factory instanceof GeoPigeonProcessFactory);
         Map<String, Parameter<?>> params = factory.getParameterInfo(NAME);
         assertEquals(List.of("image", "purpose", "topK", "store"), new ArrayList<>(params.keySet()));
-        assertEquals(RenderedImage.class, params.get("image").getType());
-        assertEquals(1, params.get("image").getMinOccurs());
-        assertEquals(4, params.get("image").getMaxOccurs());
+        Parameter<?> image = params.get("image");
+        assertEquals(RawData.class, image.getType(), "GeoServer's raw data, not a decoded RenderedImage");
+        assertEquals("image/jpeg,image/png,image/webp", image.metadata.get("mimeTypes"));
+        assertEquals(1, image.getMinOccurs());
+        assertEquals(4, image.getMaxOccurs());
         assertEquals(1, params.get("purpose").getMinOccurs());
         assertEquals(5, params.get("topK").getDefaultValue());
         assertEquals(1, ((Number) params.get("topK").metadata.get(Parameter.MIN)).intValue());
@@ -118,12 +136,18 @@ class GeolocateProcessTest {
     }
 
     @Test
-    void locatesAPhotoStoresItAndReportsProgress() throws Exception {
+    void aPortraitJpegWithOrientation6AndGpsIsLocatedUprightWithItsGpsReturnedAndStored() throws Exception {
+        byte[] bytes = TestImages.samplePhotoBytes("portrait_gps_orientation6.jpg");
+        DecodedImage upright = new ImageDecoder().decode(bytes, "portrait");
+        assertEquals(480, upright.width(), "the decoder turns the stored 640 x 480 upright");
         long auditBefore = count("SELECT count(*) FROM geopigeon.audit_log");
         DefaultProgressListener progress = new DefaultProgressListener();
-        Map<String, Object> out = execute(inputs(List.of(photo(3)), "checking a photo's claimed location", 4, true),
+        StreamRawData input = raw("image/jpeg", bytes);
+
+        Map<String, Object> out = execute(inputs(List.of(input), "checking a photo's claimed location", 4, true),
                 progress);
 
+        assertEquals(1, input.timesOpened(), "the stream is read once");
         String predictionId = (String) out.get("predictionId");
         assertFalse(predictionId.isEmpty());
         assertTrue(progress.isCompleted());
@@ -146,99 +170,132 @@ class GeolocateProcessTest {
                 assertFalse(((String) f.getAttribute("cell_id")).isEmpty());
             }
         }
-        SimpleFeatureCollection location = (SimpleFeatureCollection) out.get("location");
-        assertEquals(1, location.size());
-        SimpleFeature point;
-        try (SimpleFeatureIterator it = location.features()) {
-            point = it.next();
-        }
-        assertTrue(point.getDefaultGeometry() instanceof Point);
+        SimpleFeature point = location(out);
+        Point estimate = (Point) point.getDefaultGeometry();
         assertEquals(predictionId, point.getAttribute("predictionId"));
+        assertEquals(PixelHash.sha256(upright.rgb()), point.getAttribute("image_sha256"),
+                "the model saw the upright portrait pixels");
+        assertEquals(38.7077, (Double) point.getAttribute("exif_lat"), 1e-4);
+        assertEquals(-9.1365, (Double) point.getAttribute("exif_lon"), 1e-4);
+        assertEquals(Haversine.km(estimate.getY(), estimate.getX(), 38.7077, -9.1365),
+                (Double) point.getAttribute("exif_distance_km"), 0.05);
+        assertEquals(Boolean.FALSE, point.getAttribute("trained"), "the demo bundle says it is untrained");
         double confidence = (Double) point.getAttribute("confidence");
         assertTrue(confidence >= 0 && confidence <= 1);
 
         long id = Long.parseLong(predictionId);
         assertEquals(4, count("SELECT count(*) FROM geopigeon.prediction_cells WHERE prediction_id = " + id));
-        assertEquals(4, count("SELECT count(*) FROM geopigeon.predicted_cells WHERE prediction_id = " + id));
         assertEquals(1, count("SELECT count(*) FROM geopigeon.predicted_points WHERE prediction_id = " + id));
-        Point stored = (Point) point.getDefaultGeometry();
         assertEquals(1, count("SELECT count(*) FROM geopigeon.predictions WHERE id = " + id
-                + " AND ST_DWithin(location, ST_SetSRID(ST_MakePoint(" + stored.getX() + ", " + stored.getY()
-                + "), 4326), 1e-9)"));
+                + " AND ST_DWithin(location, ST_SetSRID(ST_MakePoint(" + estimate.getX() + ", " + estimate.getY()
+                + "), 4326), 1e-6) AND abs(ST_Y(exif) - 38.7077) < 1e-4 AND abs(ST_X(exif) + 9.1365) < 1e-4"
+                + " AND (timings->>'decodeMs')::float8 > 0"));
         assertEquals(auditBefore + 1, count("SELECT count(*) FROM geopigeon.audit_log"));
         AuditRecord audit = lastAudit();
         assertEquals(Outcome.ACCEPTED, audit.outcome());
         assertEquals(id, audit.predictionId());
+        assertEquals(point.getAttribute("audit_id"), audit.id());
         assertEquals("anonymous", audit.principal());
         assertEquals("checking a photo's claimed location", audit.purpose());
+        assertEquals(List.of(PixelHash.sha256(upright.rgb())), audit.imageSha256());
         assertTrue(audit.parameters().contains("\"interface\": \"wps\""), audit.parameters());
-        assertEquals("MULTIPOLYGON:4326", geometryColumn("predicted_cells"));
-        assertEquals("POINT:4326", geometryColumn("predicted_points"));
         assertTrue(new AuditLog(db.dataSource()).verify().intact());
     }
 
     @Test
-    void panoramaOfFourViewsWithoutStoringReturnsAnEmptyPredictionId() throws Exception {
+    void pngAndWebpAreLocatedToo() throws Exception {
+        for (String[] c : new String[][] {{"countryside.png", "image/png"}, {"harbour.webp", "image/webp"}}) {
+            Map<String, Object> out = execute(inputs(List.of(photo(c[0], c[1])), "format check", 2, false), null);
+            SimpleFeature point = location(out);
+            assertEquals("", out.get("predictionId"), "store=false");
+            assertNull(point.getAttribute("exif_lat"), c[0] + " has no GPS");
+            assertNull(point.getAttribute("exif_distance_km"));
+            assertEquals(2, ((SimpleFeatureCollection) out.get("cells")).size());
+            AuditRecord audit = lastAudit();
+            assertEquals(Outcome.ACCEPTED, audit.outcome());
+            assertTrue(audit.parameters().contains(c[1]), "declared type audited: " + audit.parameters());
+        }
+    }
+
+    @Test
+    void aPanoramaOfFourViewsWithoutStoringReturnsAnEmptyPredictionId() throws Exception {
         long predictionsBefore = count("SELECT count(*) FROM geopigeon.predictions");
-        Map<String, Object> out = execute(inputs(List.of(photo(1), photo(2), photo(3), photo(4)), "panorama survey",
-                null, false), null);
+        List<StreamRawData> views = new ArrayList<>();
+        for (String heading : new String[] {"000", "090", "180", "270"}) {
+            views.add(photo("panorama_" + heading + ".jpg", "image/jpeg"));
+        }
+        Map<String, Object> out = execute(inputs(views, "panorama survey", null, false), null);
         assertEquals("", out.get("predictionId"));
         assertEquals(5, ((SimpleFeatureCollection) out.get("cells")).size(), "default topK");
         assertEquals(predictionsBefore, count("SELECT count(*) FROM geopigeon.predictions"));
         AuditRecord audit = lastAudit();
         assertEquals(Outcome.ACCEPTED, audit.outcome());
         assertEquals(4, audit.imageSha256().size());
+        assertEquals(String.join(",", audit.imageSha256()), location(out).getAttribute("image_sha256"));
         assertTrue(audit.parameters().contains("\"panorama\": true"), audit.parameters());
     }
 
     @Test
-    void badInputIsAClearProcessExceptionWithARefusedAuditRowAndNothingStored() throws Exception {
-        BufferedImage onePixel = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        BufferedImage empty = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB) {
-            @Override
-            public int getWidth() {
-                return 0;
-            }
-
-            @Override
-            public int getHeight() {
-                return 0;
-            }
-        };
-        List<RenderedImage> withNull = new ArrayList<>();
-        withNull.add(null);
+    void everyRefusalIsAClearProcessExceptionWithARefusedAuditRowAndNothingStored() throws Exception {
+        byte[] jpeg = TestImages.samplePhotoBytes("street_with_gps.jpg");
+        byte[] tiny = TestImages.png(TestImages.scene(16, 16, 1));
         Object[][] cases = {
-            {inputs(List.of(photo(1), photo(2)), "p", 5, true), "INVALID_IMAGE_COUNT", "got 2"},
-            {inputs(List.of(onePixel), "p", 5, true), "INVALID_IMAGE", "1x1"},
-            {inputs(List.of(empty), "p", 5, true), "INVALID_IMAGE", "0x0"},
-            {inputs(withNull, "p", 5, true), "INVALID_IMAGE", "missing"},
-            {inputs(List.of(photo(1)), "   ", 5, true), "INVALID_PURPOSE", "purpose is required"},
-            {inputs(List.of(photo(1)), "p", 0, true), "INVALID_TOP_K", "between 1 and 50"},
-            {inputs(List.of(photo(1)), "p", 500, true), "INVALID_TOP_K", "got 500"},
+            {inputs(List.of(raw("image/png", jpeg)), "p", 5, true), "INVALID_IMAGE",
+                "declared as image/png but its bytes are a JPEG image"},
+            {inputs(List.of(raw("image/png", TestImages.pngBombHeader(100_000, 100_000))), "p", 5, true),
+                "INVALID_IMAGE", "100000 x 100000"},
+            {inputs(List.of(raw("image/png", tiny)), "p", 5, true), "INVALID_IMAGE", "16 x 16"},
+            {inputs(List.of(raw("image/jpeg", new byte[0])), "p", 5, true), "INVALID_IMAGE", "empty"},
+            {inputs(List.of(raw("image/jpeg", jpeg), raw("image/jpeg", jpeg)), "p", 5, true), "INVALID_IMAGE_COUNT",
+                "got 2"},
+            {inputs(List.of(raw("image/jpeg", jpeg)), "   ", 5, true), "INVALID_PURPOSE", "purpose is required"},
+            {inputs(List.of(raw("image/jpeg", jpeg)), "p", 0, true), "INVALID_TOP_K", "between 1 and 50"},
+            {inputs(List.of(raw("image/jpeg", jpeg)), "p", 500, true), "INVALID_TOP_K", "got 500"},
         };
         for (Object[] c : cases) {
-            long predictions = count("SELECT count(*) FROM geopigeon.predictions");
-            long cells = count("SELECT count(*) FROM geopigeon.prediction_cells");
-            long audits = count("SELECT count(*) FROM geopigeon.audit_log");
             @SuppressWarnings("unchecked")
             Map<String, Object> in = (Map<String, Object>) c[0];
-            ProcessException e = assertThrows(ProcessException.class, () -> execute(in, null), (String) c[1]);
-            assertTrue(e.getMessage().contains((String) c[1]) && e.getMessage().contains((String) c[2]),
-                    e.getMessage());
-            assertEquals(predictions, count("SELECT count(*) FROM geopigeon.predictions"));
-            assertEquals(cells, count("SELECT count(*) FROM geopigeon.prediction_cells"));
-            assertEquals(audits + 1, count("SELECT count(*) FROM geopigeon.audit_log"));
-            AuditRecord audit = lastAudit();
-            assertEquals(Outcome.REFUSED, audit.outcome());
-            assertEquals(c[1], audit.errorCode());
+            assertRefusedAndNothingStored(in, (String) c[1], (String) c[2]);
         }
+    }
+
+    @Test
+    void moreBytesThanTheConfiguredLimitAreRefusedBeforeDecoding() throws Exception {
+        System.setProperty("geopigeon.maxImageBytes", "20000");
+        byte[] jpeg = TestImages.samplePhotoBytes("street_with_gps.jpg");
+        assertTrue(jpeg.length > 20000);
+        ProcessException e = assertRefusedAndNothingStored(inputs(List.of(raw("image/jpeg", jpeg)), "p", 5, true),
+                "INVALID_IMAGE", "more than the limit of 20000 bytes");
+        assertTrue(lastAudit().parameters().contains("TOO_LARGE"), lastAudit().parameters());
+        assertNull(e.getCause());
+    }
+
+    private ProcessException assertRefusedAndNothingStored(Map<String, Object> in, String code, String words)
+            throws SQLException {
+        long predictions = count("SELECT count(*) FROM geopigeon.predictions");
+        long cells = count("SELECT count(*) FROM geopigeon.prediction_cells");
+        long audits = count("SELECT count(*) FROM geopigeon.audit_log");
+        ProcessException e = assertThrows(ProcessException.class, () -> execute(in, null), code);
+        assertTrue(e.getMessage().startsWith(code + ": ") && e.getMessage().contains(words), e.getMessage());
+        assertNull(e.getCause(), "GeoServer prints cause chains to clients: there is none");
+        assertEquals(predictions, count("SELECT count(*) FROM geopigeon.predictions"));
+        assertEquals(cells, count("SELECT count(*) FROM geopigeon.prediction_cells"));
+        assertEquals(audits + 1, count("SELECT count(*) FROM geopigeon.audit_log"));
+        AuditRecord audit = lastAudit();
+        assertEquals(Outcome.REFUSED, audit.outcome());
+        assertEquals(code, audit.errorCode());
+        return e;
     }
 
     @Test
     void fiveImagesAreRejectedByGeoToolsBeforeTheProcessRuns() throws Exception {
         long audits = count("SELECT count(*) FROM geopigeon.audit_log");
-        ProcessException e = assertThrows(ProcessException.class, () -> execute(
-                inputs(List.of(photo(1), photo(2), photo(3), photo(4), photo(5)), "p", 5, true), null));
+        byte[] png = TestImages.png(TestImages.scene(64, 64, 1));
+        List<StreamRawData> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(raw("image/png", png));
+        }
+        ProcessException e = assertThrows(ProcessException.class, () -> execute(inputs(five, "p", 5, true), null));
         assertTrue(e.getMessage().contains("image"), e.getMessage());
         // The declared max of 4 is enforced by the framework (GeoServer refuses it while parsing the request):
         // the process never sees the request, so there is nothing it could audit.
@@ -247,7 +304,7 @@ class GeolocateProcessTest {
 
     @Test
     void missingPurposeIsRejectedAsARequiredInput() {
-        Map<String, Object> in = inputs(List.of(photo(1)), null, 5, true);
+        Map<String, Object> in = inputs(List.of(photo("countryside.png", "image/png")), null, 5, true);
         in.remove("purpose");
         ProcessException e = assertThrows(ProcessException.class, () -> execute(in, null));
         assertTrue(e.getMessage().contains("purpose"), e.getMessage());
@@ -258,19 +315,24 @@ class GeolocateProcessTest {
         DefaultProgressListener listener = new DefaultProgressListener();
         listener.setCanceled(true);
         ProcessException e = assertThrows(ProcessException.class,
-                () -> execute(inputs(List.of(photo(1)), "p", 5, true), listener));
+                () -> execute(inputs(List.of(photo("countryside.png", "image/png")), "p", 5, true), listener));
         assertTrue(e.getMessage().contains("CANCELLED"), e.getMessage());
         assertEquals(Outcome.FAILED, lastAudit().outcome());
         assertEquals("CANCELLED", lastAudit().errorCode());
     }
 
     @Test
-    void withTheDatabaseStoppedNothingIsReturned() throws Exception {
+    void withTheDatabaseStoppedNothingIsReturnedAndTheClientSeesAnIncidentNotSql() throws Exception {
         long predictions = count("SELECT count(*) FROM geopigeon.predictions");
         System.setProperty("geopigeon.jdbc.url", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/geopigeon?user=x");
         ProcessException e = assertThrows(ProcessException.class,
-                () -> execute(inputs(List.of(photo(1)), "p", 5, true), null));
-        assertTrue(e.getMessage().contains("STORE_FAILED") && e.getMessage().contains("withheld"), e.getMessage());
+                () -> execute(inputs(List.of(photo("countryside.png", "image/png")), "p", 5, true), null));
+        assertTrue(e.getMessage().contains("STORE_FAILED") && e.getMessage().contains("withheld")
+                && e.getMessage().contains("incident"), e.getMessage());
+        for (String leak : new String[] {"Exception", "SQL", "jdbc:", "org.", "127.0.0.1"}) {
+            assertFalse(e.getMessage().contains(leak), leak + " in " + e.getMessage());
+        }
+        assertNull(e.getCause());
         System.setProperty("geopigeon.jdbc.url", db.jdbcUrl());
         assertEquals(predictions, count("SELECT count(*) FROM geopigeon.predictions"));
     }
@@ -280,7 +342,7 @@ class GeolocateProcessTest {
         System.clearProperty("geopigeon.jdbc.url");
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("GEOPIGEON_JDBC_URL") == null);
         ProcessException e = assertThrows(ProcessException.class,
-                () -> execute(inputs(List.of(photo(1)), "p", 5, true), null));
+                () -> execute(inputs(List.of(photo("countryside.png", "image/png")), "p", 5, true), null));
         assertTrue(e.getMessage().contains("geopigeon.jdbc.url"), e.getMessage());
     }
 
@@ -293,15 +355,6 @@ class GeolocateProcessTest {
     private static AuditRecord lastAudit() {
         List<AuditRecord> rows = new AuditLog(db.dataSource()).list(null, 10_000);
         return rows.get(rows.size() - 1);
-    }
-
-    private static String geometryColumn(String table) throws SQLException {
-        try (Connection c = db.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT type, srid FROM geometry_columns WHERE f_table_schema = 'geopigeon'"
-                     + " AND f_table_name = '" + table + "' AND f_geometry_column = 'geom'")) {
-            assertTrue(rs.next(), table + " is in geometry_columns");
-            return rs.getString(1) + ":" + rs.getInt(2);
-        }
     }
 
     private static long count(String sql) throws SQLException {

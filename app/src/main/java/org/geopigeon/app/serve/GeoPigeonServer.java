@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.engine.image.ImageDecoder;
-import org.geopigeon.engine.image.ImageLimits;
 import org.geopigeon.service.AuditedGeolocation;
+import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.LoadedModel;
+import org.geopigeon.service.ServiceLimits;
 
 /**
  * The standalone GeoPigeon HTTP service: JSON/GeoJSON API under {@code /api/v1/} and the map viewer at
@@ -45,14 +45,24 @@ public final class GeoPigeonServer implements AutoCloseable {
      */
     public static GeoPigeonServer start(ServerSettings settings, ModelBundle bundle, DataSource dataSource,
                                         boolean migrate, Boundaries boundaries, PrintStream log) throws IOException {
+        ServiceLimits limits = new ServiceLimits(new ImageRules(ImageRules.DEFAULT_MIN_SIDE, settings.maxPixels(),
+                ImageRules.DEFAULT_MAX_BYTES), settings.maxConcurrent(), settings.busyWait(),
+                Math.max(ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT, settings.maxPixels()));
+        return start(settings, limits, bundle, dataSource, migrate, boundaries, log);
+    }
+
+    /**
+     * Starts listening with the audited service's limits (image rules, concurrency, pixels in flight) as
+     * configured for every front end ({@code GeoPigeonConfig.limits()}).
+     */
+    public static GeoPigeonServer start(ServerSettings settings, ServiceLimits limits, ModelBundle bundle,
+                                        DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
+            throws IOException {
         LoadedModel loaded = LoadedModel.of(bundle);
         ServedModel model = ServedModel.of(bundle);
-        AuditedGeolocation service = new AuditedGeolocation(() -> loaded, dataSource, migrate,
-                settings.maxConcurrent(), settings.busyWait());
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(settings.maxPixels(), settings.maxUploadBytes()));
-        LocateEndpoint locate = new LocateEndpoint(service, decoder, new BodyReader(settings.maxUploadBytes()),
-                new ClientIdentity(settings.trustProxyUser()), model, settings.storeDefault(), settings.maxConcurrent(),
-                settings.busyWait());
+        AuditedGeolocation service = new AuditedGeolocation(() -> loaded, dataSource, migrate, limits);
+        LocateEndpoint locate = new LocateEndpoint(service, new BodyReader(settings.maxUploadBytes()),
+                new ClientIdentity(settings.trustProxyUser()), model, settings.storeDefault());
 
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 64);
         server.createContext("/", new HttpAdapter(READ, new StaticEndpoint(), log));

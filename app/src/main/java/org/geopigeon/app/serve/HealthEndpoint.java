@@ -8,7 +8,11 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.ChainStatus;
+import org.geopigeon.service.Incidents;
+import org.geopigeon.service.store.ErrorCode;
 import org.geopigeon.service.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/health}: model, database reachability and, with {@code ?verify=true}, the audit
@@ -16,6 +20,8 @@ import org.geopigeon.service.store.StoreException;
  * served, 503 when the database is unreachable (every request would be refused) or the chain is broken.
  */
 final class HealthEndpoint implements Endpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoint.class);
 
     private final ServedModel model;
     private final DataSource dataSource;
@@ -39,7 +45,8 @@ final class HealthEndpoint implements Endpoint {
             db.put("reachable", c.isValid(5));
         } catch (SQLException e) {
             db.put("reachable", false);
-            db.put("error", e.getMessage());
+            db.put("error", "cannot connect (incident " + Incidents.log(LOG, ErrorCode.STORE_FAILED,
+                    "health check: the audit database is unreachable", e) + "; the server log has the details)");
         }
         healthy &= db.get("reachable").asBoolean();
         ObjectNode chain = o.putObject("audit_chain");
@@ -59,7 +66,9 @@ final class HealthEndpoint implements Endpoint {
                 }
             } catch (StoreException e) {
                 chain.put("checked", false);
-                chain.put("error", e.getMessage());
+                chain.put("error", "the chain could not be checked (incident " + Incidents.log(LOG,
+                        ErrorCode.STORE_FAILED, "health check: audit chain verification failed", e)
+                        + "; the server log has the details)");
                 healthy = false;
             }
         }

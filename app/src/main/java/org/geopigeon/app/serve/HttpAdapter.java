@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
+import org.geopigeon.service.Incidents;
 
 /**
  * Adapts an {@link Endpoint} to the JDK server: checks the method, turns exceptions into JSON errors,
@@ -52,9 +53,13 @@ final class HttpAdapter implements HttpHandler {
                 log.println("geopigeon serve: " + exchange.getRequestURI().getPath() + ": I/O error: " + e.getMessage());
                 return;
             } catch (RuntimeException e) {
-                log.println("geopigeon serve: " + exchange.getRequestURI().getPath() + ": internal error");
+                // The detail (exception, stack) goes to the log; the client gets an id to quote, not the exception.
+                String incident = Incidents.newId();
+                log.println("geopigeon serve: " + exchange.getRequestURI().getPath() + ": internal error, incident "
+                        + incident);
                 e.printStackTrace(log);
-                r = Response.error(500, "INTERNAL_ERROR", "internal error: " + e);
+                r = Response.error(500, "INTERNAL_ERROR", "internal error (incident " + incident
+                        + "; the server log has the details)");
             }
             send(exchange, r);
         }

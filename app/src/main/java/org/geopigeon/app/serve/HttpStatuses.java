@@ -1,6 +1,6 @@
 package org.geopigeon.app.serve;
 
-import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.service.ImageProblem;
 import org.geopigeon.service.store.ErrorCode;
 
 /** HTTP status of a refused or failed geolocation request. */
@@ -18,11 +18,12 @@ final class HttpStatuses {
         };
     }
 
-    static int of(ImageRejectedException.Reason reason) {
-        return switch (reason) {
+    /** A refused image: too big 413, not a supported type (or not the declared one) 415, otherwise 400. */
+    static int of(ImageProblem problem) {
+        return switch (problem) {
             case TOO_LARGE, TOO_MANY_PIXELS -> 413;
-            case UNSUPPORTED_FORMAT -> 415;
-            case EMPTY, TRUNCATED, CORRUPT, UNREADABLE -> 400;
+            case UNSUPPORTED_FORMAT, MEDIA_TYPE_MISMATCH -> 415;
+            case MISSING, EMPTY, UNREADABLE, TOO_SMALL, TRUNCATED, CORRUPT -> 400;
         };
     }
 

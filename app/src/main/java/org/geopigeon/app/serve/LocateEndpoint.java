@@ -1,23 +1,16 @@
 package org.geopigeon.app.serve;
 
 import com.sun.net.httpserver.HttpExchange;
-import java.awt.image.RenderedImage;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.geopigeon.engine.geo.LatLon;
-import org.geopigeon.engine.image.DecodedImage;
-import org.geopigeon.engine.image.ImageDecoder;
-import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.service.AuditedGeolocation;
 import org.geopigeon.service.GeolocationException;
+import org.geopigeon.service.ImageUpload;
+import org.geopigeon.service.Incidents;
 import org.geopigeon.service.LocateRequest;
 import org.geopigeon.service.Located;
 import org.geopigeon.service.RequestContext;
@@ -25,37 +18,35 @@ import org.geopigeon.service.store.AuditEntry;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.ErrorCode;
 import org.geopigeon.service.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/locate}. Every request that reaches it gets exactly one audit row: the geolocation
- * service writes it for requests it sees (accepted, refused, failed); requests refused here before that
- * (body too large, wrong media type, broken multipart, foreign origin, busy) are recorded here. Nothing is
- * returned unless its audit row is committed.
+ * {@code POST /api/v1/locate}: a thin adapter. The upload's images go undecoded to {@link AuditedGeolocation},
+ * which checks, decodes, bounds memory, audits and stores; its answer goes back as GeoJSON. Every request that
+ * reaches this endpoint gets exactly one audit row: the service writes it for requests it sees (accepted,
+ * refused, failed); requests refused here before that (body too large, wrong media type, broken multipart,
+ * foreign origin) are recorded here. Nothing is returned unless its audit row is committed.
  */
 final class LocateEndpoint implements Endpoint {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocateEndpoint.class);
+
     private final AuditedGeolocation service;
     private final AuditLog auditLog;
-    private final ImageDecoder decoder;
     private final BodyReader bodyReader;
     private final ClientIdentity identity;
     private final ServedModel model;
     private final boolean storeDefault;
-    /** Bounds decoded images in memory (up to 80 MP each), not only inferences. */
-    private final Semaphore slots;
-    private final Duration busyWait;
 
-    LocateEndpoint(AuditedGeolocation service, ImageDecoder decoder, BodyReader bodyReader, ClientIdentity identity,
-                   ServedModel model, boolean storeDefault, int maxConcurrent, Duration busyWait) {
+    LocateEndpoint(AuditedGeolocation service, BodyReader bodyReader, ClientIdentity identity, ServedModel model,
+                   boolean storeDefault) {
         this.service = service;
         this.auditLog = service.auditLog();
-        this.decoder = decoder;
         this.bodyReader = bodyReader;
         this.identity = identity;
         this.model = model;
         this.storeDefault = storeDefault;
-        this.slots = new Semaphore(maxConcurrent, true);
-        this.busyWait = busyWait;
     }
 
     @Override
@@ -76,69 +67,27 @@ final class LocateEndpoint implements Endpoint {
         } catch (ApiException e) {
             return refusedHere(e, who, Upload.queryOnly(exchange).purpose(), extra, HttpStatuses.auditCode(e));
         }
-        boolean acquired;
-        try {
-            acquired = slots.tryAcquire(busyWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return refusedHere(new ApiException(503, ErrorCode.CANCELLED.name(), "server shutting down"), who,
-                    upload.purpose(), extra, ErrorCode.CANCELLED);
-        }
-        if (!acquired) {
-            return refusedHere(new ApiException(503, ErrorCode.BUSY.name(), "all upload slots stayed busy for "
-                    + busyWait.toMillis() + " ms; try again later"), who, upload.purpose(), extra, ErrorCode.BUSY)
-                    .withHeader("Retry-After", "10");
-        }
-        try {
-            return locate(upload, who, extra);
-        } finally {
-            slots.release();
-        }
-    }
-
-    private Response locate(Upload upload, RequestContext who, Map<String, Object> extra) {
-        long t0 = System.nanoTime();
-        List<RenderedImage> views = new ArrayList<>();
-        LatLon exif = null;
-        ImageRejectedException rejected = null;
-        for (Upload.Image image : upload.images()) {
-            try {
-                DecodedImage d = decoder.decode(image.bytes(), image.name());
-                views.add(d.rgb());
-                exif = exif != null ? exif : d.exifGps(); // a panorama's first view with GPS speaks for all
-            } catch (ImageRejectedException e) {
-                views.add(null); // the service refuses and audits it; we answer with the decoder's reason
-                rejected = rejected != null ? rejected : e;
-            }
-        }
-        double decodeMs = (System.nanoTime() - t0) / 1e6;
+        List<ImageUpload> images = upload.images().stream()
+                .map(i -> ImageUpload.of(i.bytes(), i.mediaType(), i.name())).toList();
         boolean store = upload.store() != null ? upload.store() : storeDefault;
-        LocateRequest request = new LocateRequest(views, upload.purpose(), upload.topK(), store, who, exif, extra);
         Located located;
         try {
-            located = service.locate(request, StageListener.NONE);
+            located = service.locate(new LocateRequest(images, upload.purpose(), upload.topK(), store, who, extra),
+                    StageListener.NONE);
         } catch (GeolocationException e) {
-            return refused(e, rejected);
+            return refused(e);
         }
-        var p = located.prediction();
-        Located withDecode = new Located(p.withTimings(p.timings().withDecodeMs(decodeMs)), located.predictionId(),
-                located.auditId(), located.imageSha256(), located.topK());
-        Response r = Response.geoJson(PredictionGeoJson.of(withDecode, model.trained()));
+        Response r = Response.geoJson(PredictionGeoJson.of(located.result()));
         if (located.predictionId() != null) {
             r = r.withHeader("Location", "/api/v1/predictions/" + located.predictionId());
         }
         return r;
     }
 
-    /** The service refused (and audited) the request; a decoder rejection gives the precise status and reason. */
-    private static Response refused(GeolocationException e, ImageRejectedException rejected) {
-        String message = e.getMessage();
-        int status = HttpStatuses.of(e.code());
-        if (e.code() == ErrorCode.INVALID_IMAGE && rejected != null) {
-            status = HttpStatuses.of(rejected.reason());
-            message = rejected.getMessage() + (e.auditId() == null ? " (" + message + ")" : "");
-        }
-        Response r = Response.error(status, e.code().name(), message, e.auditId());
+    /** The service refused (and audited) the request; its message is written for the client. */
+    private static Response refused(GeolocationException e) {
+        int status = e.imageProblem() != null ? HttpStatuses.of(e.imageProblem()) : HttpStatuses.of(e.code());
+        Response r = Response.error(status, e.code().name(), e.getMessage(), e.auditId());
         return e.code() == ErrorCode.BUSY ? r.withHeader("Retry-After", "10") : r;
     }
 
@@ -153,8 +102,10 @@ final class LocateEndpoint implements Endpoint {
             long id = auditLog.record(entry);
             return Response.error(e.status(), e.code(), e.getMessage(), id);
         } catch (StoreException db) {
-            return Response.error(e.status(), e.code(), e.getMessage() + " (and the audit row could not be written: "
-                    + db.getMessage() + ")");
+            String incident = Incidents.log(LOG, ErrorCode.STORE_FAILED, "the audit row of a request refused with "
+                    + e.code() + " could not be written", db);
+            return Response.error(e.status(), e.code(), e.getMessage() + ". The refusal could not be recorded in"
+                    + " the audit log either (incident " + incident + ")");
         }
     }
 

@@ -1,13 +1,19 @@
 package org.geopigeon.app.serve;
 
 import com.sun.net.httpserver.HttpExchange;
+import org.geopigeon.service.Incidents;
+import org.geopigeon.service.store.ErrorCode;
 import org.geopigeon.service.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/predictions?limit=N} (newest stored predictions as points) and
  * {@code GET /api/v1/predictions/{id}} (one prediction: estimate and ranked cells).
  */
 final class PredictionsEndpoint implements Endpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PredictionsEndpoint.class);
 
     static final String PATH = "/api/v1/predictions";
     static final int DEFAULT_LIMIT = 20;
@@ -29,10 +35,12 @@ final class PredictionsEndpoint implements Endpoint {
                 return Response.geoJson(predictions.recent(limit));
             }
             long id = id(rest.substring(1));
-            return predictions.byId(id).map(Response::geoJson).orElseThrow(() ->
+            return predictions.byId(id).map(r -> Response.geoJson(PredictionGeoJson.of(r))).orElseThrow(() ->
                     new ApiException(404, "NOT_FOUND", "no stored prediction " + id + " (never stored, or deleted)"));
         } catch (StoreException e) {
-            throw new ApiException(503, "DATABASE_UNAVAILABLE", e.getMessage());
+            throw new ApiException(503, "DATABASE_UNAVAILABLE", "stored predictions cannot be read right now (incident "
+                    + Incidents.log(LOG, ErrorCode.STORE_FAILED, "reading stored predictions failed", e)
+                    + "; the server log has the details)");
         }
     }
 

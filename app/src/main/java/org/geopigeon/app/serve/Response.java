@@ -31,6 +31,11 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
         return new Response(200, GEOJSON, bytes(node), Map.of());
     }
 
+    /** A GeoJSON answer written by Jackson from records ({@link PredictionGeoJson}). */
+    static Response geoJson(Object records) {
+        return new Response(200, GEOJSON, bytes(MAPPER.valueToTree(records)), Map.of());
+    }
+
     /** The service's error body: {@code error} is the HTTP reason phrase, {@code code} the machine-readable cause. */
     static Response error(int status, String code, String message) {
         return error(status, code, message, null);

@@ -15,6 +15,7 @@ import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.service.GeoPigeonConfig;
+import org.geopigeon.service.ServiceLimits;
 import org.geopigeon.service.store.Migrations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,7 +90,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServerSettings settings;
         try {
             settings = new ServerSettings(bind, port, trustProxyUser, maxUploadMb * 1024L * 1024L,
-                    ServerSettings.DEFAULT_MAX_PIXELS, config.maxConcurrent(), config.busyWait(),
+                    config.maxImagePixels(), config.maxConcurrent(), config.busyWait(),
                     config.storeDefault(), config.maxConcurrent() + 6);
         } catch (IllegalArgumentException e) {
             err.println("geopigeon serve: " + e.getMessage());
@@ -108,7 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (ModelBundle model = ModelBundle.load(bundleDir)) {
             Boundaries background = Boundaries.locate(boundaries, home(), Path.of("").toAbsolutePath(),
                     ServedModel.of(model).geocellFile());
-            return serve(settings, model, dataSource, redact(config.jdbcUrl()), background, err);
+            return serve(settings, config.limits(), model, dataSource, redact(config.jdbcUrl()), background, err);
         } catch (BundleException e) {
             err.println("geopigeon serve: cannot load model bundle " + bundleDir + ": " + e.getMessage());
             err.flush();
@@ -120,13 +121,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private int serve(ServerSettings settings, ModelBundle model, DataSource dataSource, String auditDb,
-                      Boundaries background, PrintWriter err) throws IOException {
+    private int serve(ServerSettings settings, ServiceLimits limits, ModelBundle model, DataSource dataSource,
+                      String auditDb, Boundaries background, PrintWriter err) throws IOException {
         PrintStream log = System.err;
         GeoPigeonServer server;
         try {
             // Migrations were applied by checkDatabase: the service needs no DDL rights from here on.
-            server = GeoPigeonServer.start(settings, model, dataSource, false, background, log);
+            server = GeoPigeonServer.start(settings, limits, model, dataSource, false, background, log);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
         }

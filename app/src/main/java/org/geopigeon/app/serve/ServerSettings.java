@@ -9,8 +9,8 @@ import java.time.Duration;
  * @param port            TCP port, 0 for any free one
  * @param trustProxyUser  take the principal from X-Remote-User (only behind a proxy that sets it and strips clients')
  * @param maxUploadBytes  largest request body accepted (413 above)
- * @param maxPixels       largest image accepted, width x height (413 above)
- * @param maxConcurrent   uploads decoded and located at once
+ * @param maxPixels       largest image accepted, width x height as its header declares (413 above)
+ * @param maxConcurrent   inferences at once (decoded pixels in flight are bounded by the service's budget)
  * @param busyWait        how long a request waits for a free slot before 503 BUSY
  * @param storeDefault    store predictions when the request does not say
  * @param threads         HTTP worker threads (health and viewer requests keep flowing while uploads run)

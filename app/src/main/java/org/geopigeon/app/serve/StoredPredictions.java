@@ -3,9 +3,7 @@ package org.geopigeon.app.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,20 +13,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.io.GeoJsonGeometry;
+import org.geopigeon.service.GeolocationResult;
 import org.geopigeon.service.store.StoreException;
 
 /**
- * Reads stored predictions back as GeoJSON from the {@code geopigeon.predicted_points} and
- * {@code geopigeon.predicted_cells} views (the layers GeoServer and QGIS publish), so the viewer shows
- * exactly what those clients see. The EXIF point comes from the predictions table.
+ * Reads stored predictions back as the service's answer model from the {@code geopigeon.predicted_points} and
+ * {@code geopigeon.predicted_cells} views (the layers GeoServer and QGIS publish), so the viewer shows exactly
+ * what those clients see. The EXIF point, audit id, pixel hashes and timings come from the predictions table.
  */
 final class StoredPredictions {
 
     private static final String POINT_COLUMNS = "pp.prediction_id, pp.confidence, pp.refined, pp.panorama, pp.top_k,"
             + " pp.created, pp.model, pp.top1_cell_id, pp.top1_cell_name, pp.top1_country, pp.exif_distance_km,"
             + " ST_Y(pp.geom) AS lat, ST_X(pp.geom) AS lon, ST_Y(p.exif) AS exif_lat, ST_X(p.exif) AS exif_lon,"
-            + " coalesce(m.trained, false) AS trained"
+            + " p.audit_id, p.image_sha256, p.timings::text AS timings, coalesce(m.trained, false) AS trained"
             + " FROM geopigeon.predicted_points pp"
             + " JOIN geopigeon.predictions p ON p.id = pp.prediction_id"
             + " LEFT JOIN geopigeon.models m ON m.name = pp.model";
@@ -44,35 +43,29 @@ final class StoredPredictions {
     }
 
     /** The newest {@code limit} predictions as point features, newest first. */
-    ObjectNode recent(int limit) {
+    PredictionGeoJson.FeatureCollection recent(int limit) {
         String sql = "SELECT " + POINT_COLUMNS + " ORDER BY pp.prediction_id DESC LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
-            ObjectNode fc = JsonNodeFactory.instance.objectNode();
-            fc.put("type", "FeatureCollection");
-            ArrayNode features = fc.putArray("features");
+            List<PredictionGeoJson.Feature> features = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ObjectNode f = PredictionGeoJson.estimateFeature(estimate(rs));
-                    f.put("id", "prediction-" + rs.getLong("prediction_id"));
-                    ObjectNode props = (ObjectNode) f.get("properties");
-                    props.put("top1_cell_id", rs.getString("top1_cell_id"));
-                    props.put("top1_cell_name", rs.getString("top1_cell_name"));
-                    props.put("top1_country", rs.getString("top1_country"));
-                    features.add(f);
+                    GeolocationResult.Cell top = new GeolocationResult.Cell(1, rs.getString("top1_cell_id"),
+                            rs.getString("top1_cell_name"), null, rs.getString("top1_country"), Double.NaN, null);
+                    features.add(PredictionGeoJson.summary(new GeolocationResult(estimate(rs), List.of(top))));
                 }
             }
-            return fc;
+            return new PredictionGeoJson.FeatureCollection(features);
         } catch (SQLException e) {
             throw new StoreException("could not read stored predictions", e);
         }
     }
 
     /** The prediction as the locate endpoint returned it (estimate, then ranked cells), or empty when unknown. */
-    Optional<ObjectNode> byId(long id) {
+    Optional<GeolocationResult> byId(long id) {
         String sql = "SELECT " + POINT_COLUMNS + " WHERE pp.prediction_id = ?";
         try (Connection c = dataSource.getConnection()) {
-            PredictionGeoJson.Estimate estimate;
+            GeolocationResult.Estimate estimate;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -82,39 +75,63 @@ final class StoredPredictions {
                     estimate = estimate(rs);
                 }
             }
-            List<PredictionGeoJson.Cell> cells = new ArrayList<>();
+            List<GeolocationResult.Cell> cells = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(CELLS)) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        cells.add(new PredictionGeoJson.Cell(rs.getInt(1), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getDouble(2), geometry(rs.getString(7))));
+                        cells.add(new GeolocationResult.Cell(rs.getInt(1), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getDouble(2),
+                                GeoJsonGeometry.read(json(rs.getString(7)))));
                     }
                 }
             }
-            return Optional.of(PredictionGeoJson.collection(estimate, cells));
+            return Optional.of(new GeolocationResult(estimate, cells));
         } catch (SQLException e) {
             throw new StoreException("could not read stored prediction " + id, e);
         }
     }
 
-    private static PredictionGeoJson.Estimate estimate(ResultSet rs) throws SQLException {
+    private GeolocationResult.Estimate estimate(ResultSet rs) throws SQLException {
         double exifLat = rs.getDouble("exif_lat");
-        LatLon exif = rs.wasNull() ? null : new LatLon(exifLat, rs.getDouble("exif_lon"));
+        GeolocationResult.Position exif = rs.wasNull() ? null
+                : new GeolocationResult.Position(GeolocationResult.degrees(exifLat),
+                        GeolocationResult.degrees(rs.getDouble("exif_lon")));
         double km = rs.getDouble("exif_distance_km");
-        Double exifKm = rs.wasNull() ? null : PredictionGeoJson.round(km, 3);
+        Double exifKm = rs.wasNull() ? null : GeolocationResult.kilometres(km);
+        long auditId = rs.getLong("audit_id");
+        Long audit = rs.wasNull() ? null : auditId;
         OffsetDateTime created = rs.getObject("created", OffsetDateTime.class);
-        return new PredictionGeoJson.Estimate(new LatLon(rs.getDouble("lat"), rs.getDouble("lon")),
-                rs.getDouble("confidence"), rs.getBoolean("refined"), rs.getString("model"), rs.getBoolean("trained"),
-                rs.getLong("prediction_id"), exif, exifKm, rs.getInt("top_k"), rs.getBoolean("panorama"),
-                created == null ? null : created.toString());
+        return new GeolocationResult.Estimate(GeolocationResult.degrees(rs.getDouble("lat")),
+                GeolocationResult.degrees(rs.getDouble("lon")), rs.getDouble("confidence"), rs.getBoolean("refined"),
+                rs.getString("model"), rs.getBoolean("trained"), rs.getLong("prediction_id"), audit,
+                rs.getInt("top_k"), rs.getBoolean("panorama"), hashes(rs.getArray("image_sha256")), null, exif,
+                exifKm, timings(rs.getString("timings")), created == null ? null : created.toString());
     }
 
-    private JsonNode geometry(String geoJson) {
+    private static List<String> hashes(Array array) throws SQLException {
+        return array == null ? List.of() : List.of((String[]) array.getArray());
+    }
+
+    /** The stored timings jsonb ({@code decodeMs, preprocessMs, ...}) in the model's form. */
+    private GeolocationResult.Timings timings(String json) {
+        if (json == null) {
+            return null;
+        }
+        JsonNode t = json(json);
+        if (!t.has("totalMs")) {
+            return null;
+        }
+        return new GeolocationResult.Timings(t.path("decodeMs").asDouble(), t.path("preprocessMs").asDouble(),
+                t.path("backboneMs").asDouble(), t.path("headMs").asDouble(), t.path("refineMs").asDouble(),
+                t.path("totalMs").asDouble());
+    }
+
+    private JsonNode json(String text) {
         try {
-            return mapper.readTree(geoJson);
+            return mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new StoreException("PostGIS returned invalid GeoJSON: " + e.getOriginalMessage());
+            throw new StoreException("PostGIS returned invalid JSON: " + e.getOriginalMessage());
         }
     }
 }

@@ -19,8 +19,14 @@ record Upload(List<Image> images, String purpose, Integer topK, Boolean store) {
 
     static final String FIELD_IMAGE = "image";
 
-    /** One uploaded file; {@code name} is used in error messages. */
-    record Image(String name, byte[] bytes) {
+    /**
+     * One uploaded file.
+     *
+     * @param name      the file name, for error messages only; null when the client gave none
+     * @param mediaType the declared Content-Type of the part or body, or null
+     * @param bytes     the encoded image, as received
+     */
+    record Image(String name, String mediaType, byte[] bytes) {
     }
 
     Upload {
@@ -46,14 +52,12 @@ record Upload(List<Image> images, String purpose, Integer topK, Boolean store) {
         if (boundary != null) {
             MultipartForm form = MultipartForm.parse(body, boundary);
             List<Image> images = new ArrayList<>();
-            int n = 0;
             for (MultipartForm.Part p : form.all(FIELD_IMAGE)) {
-                n++;
                 if (p.isFile() && p.filename().isEmpty() && p.data().length == 0) {
                     continue; // a file input left empty in a browser form
                 }
-                String name = p.filename() == null || p.filename().isBlank() ? "image " + n : p.filename();
-                images.add(new Image(name, p.data()));
+                String name = p.filename() == null || p.filename().isBlank() ? null : p.filename();
+                images.add(new Image(name, p.contentType(), p.data()));
             }
             return new Upload(images, field(form, query, "purpose"), topK(field(form, query, "topK")),
                     store(field(form, query, "store")));
@@ -63,7 +67,8 @@ record Upload(List<Image> images, String purpose, Integer topK, Boolean store) {
                     + " accepted: send multipart/form-data with an 'image' field, or the image itself as"
                     + " image/jpeg, image/png or image/webp");
         }
-        return new Upload(List.of(new Image("request body", body)), query.get("purpose"), topK(query.get("topK")),
+        return new Upload(List.of(new Image("request body", contentType, body)), query.get("purpose"),
+                topK(query.get("topK")),
                 store(query.get("store")));
     }
 
@@ -72,7 +77,10 @@ record Upload(List<Image> images, String purpose, Integer topK, Boolean store) {
         return v != null ? v : query.get(name);
     }
 
-    /** The decoder judges the bytes themselves; the type only has to say "an image" (or nothing at all). */
+    /**
+     * The envelope only has to say "an image" (or nothing at all); the service then checks that the bytes are the
+     * image type declared.
+     */
     private static boolean isRawImageType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return true;

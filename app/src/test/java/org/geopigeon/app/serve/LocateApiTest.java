@@ -130,6 +130,26 @@ class LocateApiTest {
     }
 
     @Test
+    void anImageDeclaredAsAnotherTypeIsRefusedWith415NamingBoth() throws SQLException {
+        Reply r = service.postForm(new Form().file("image", "street.png", "image/png", RunningService.jpeg(2))
+                .field("purpose", "test"));
+
+        assertError(r, 415, "INVALID_IMAGE", "declared as image/png but its bytes are a JPEG image");
+        AuditRow audit = assertRefusedAudit(r, "INVALID_IMAGE");
+        assertTrue(audit.parameters().contains("MEDIA_TYPE_MISMATCH"), audit.parameters());
+        assertFalse(audit.parameters().contains("street.png"), "file names are never audited");
+    }
+
+    @Test
+    void anImageUnder32PixelsIsRefusedAsTheCliAndTheWpsRefuseIt() throws SQLException {
+        Reply r = service.post("/api/v1/locate?purpose=test", "image/png",
+                org.geopigeon.service.testing.TestImages.png(org.geopigeon.service.testing.TestImages.scene(20, 20, 1)));
+
+        assertError(r, 400, "INVALID_IMAGE", "20 x 20 pixels; at least 32 x 32");
+        assertRefusedAudit(r, "INVALID_IMAGE");
+    }
+
+    @Test
     void rawTextBodyIsRefusedAsUnsupportedMediaType() throws SQLException {
         Reply r = service.post("/api/v1/locate?purpose=test", "text/plain",
                 "hello".getBytes(StandardCharsets.UTF_8));
@@ -164,7 +184,8 @@ class LocateApiTest {
 
         assertError(r, 400, "INVALID_IMAGE_COUNT", "got 2");
         AuditRow audit = assertRefusedAudit(r, "INVALID_IMAGE_COUNT");
-        assertEquals(2, audit.images(), "both pixel hashes are recorded");
+        assertEquals(0, audit.images(), "the count is checked before any image is read or decoded");
+        assertTrue(audit.parameters().contains("\"views\": 2"), audit.parameters());
     }
 
     @Test
@@ -255,6 +276,11 @@ class LocateApiTest {
 
             assertError(r, 503, "STORE_FAILED", "could not be recorded");
             assertFalse(r.json().has("features"), "fail closed: no prediction without its audit row");
+            String message = r.json().get("message").asText();
+            assertTrue(message.contains("incident"), message);
+            for (String leak : new String[] {"Exception", "SQL", "jdbc", "127.0.0.1", "org."}) {
+                assertFalse(message.contains(leak), leak + " in " + message);
+            }
             assertFalse(r.json().has("audit_id"));
             assertEquals(rowsBefore, service.auditRowCount());
         }

@@ -52,6 +52,12 @@ class ReadApiTest {
         assertEquals("geopigeon-demo-untrained", est.get("model").asText());
         assertFalse(est.get("trained").asBoolean());
         assertTrue(est.has("created"));
+        JsonNode freshEst = fresh.get(0).get("properties");
+        assertEquals(freshEst.get("audit_id"), est.get("audit_id"), "the same answer model, stored or fresh");
+        assertEquals(freshEst.get("image_sha256"), est.get("image_sha256"));
+        assertEquals(freshEst.get("exif_gps"), est.get("exif_gps"));
+        assertEquals(freshEst.get("timings_ms").get("decode").asDouble(), est.get("timings_ms").get("decode").asDouble(),
+                1e-3);
         for (int axis = 0; axis < 2; axis++) {
             assertEquals(fresh.get(0).get("geometry").get("coordinates").get(axis).asDouble(),
                     stored.get(0).get("geometry").get("coordinates").get(axis).asDouble(), 1e-6);

@@ -17,13 +17,89 @@ import java.util.List;
  * @param head        safetensors with {@code weight} F32 [C,D] and {@code bias} F32 [C]
  * @param refinement  safetensors refinement index, or null when the bundle has none
  * @param defaults    inference defaults
+ * @param clip        CLIP joint space (text tower, tokenizer, logit scale, the backbone's projected-image method),
+ *                    or null for a bundle without one (all bundles before issue 12)
+ * @param headInput   which embedding the head takes: {@link #HEAD_INPUT_BACKBONE} (default when absent: the
+ *                    backbone's forward output, PIGEOTTO's mean-all-tokens) or {@link #HEAD_INPUT_CLIP_IMAGE}
+ *                    (CLIP's projected image embedding, L2-normalised; zero-shot heads)
+ * @param headSource  where the head came from (zero-shot captions, training), or null when not recorded
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BundleManifest(String format, String name, String description, boolean trained, String licence,
                              String provenance, Backbone backbone, String geocells, String head, String refinement,
-                             Defaults defaults) {
+                             Defaults defaults, Clip clip, String headInput, HeadSource headSource) {
 
     public static final String FORMAT = "geopigeon-bundle/1";
+    /** {@code headInput}: the backbone's forward output ({@code backbone.pooling}, D = backbone.embeddingDim). */
+    public static final String HEAD_INPUT_BACKBONE = "backbone";
+    /**
+     * {@code headInput}: CLIP's joint-space image embedding, the backbone's {@code clip.imageFeatures} method
+     * (visual_projection of the post-LayerNorm class token, HF CLIPModel.get_image_features) divided by its
+     * L2 norm; P = clip.projectionDim.
+     */
+    public static final String HEAD_INPUT_CLIP_IMAGE = "clip-image";
+
+    /** A manifest without the CLIP and head-source sections (the format before issue 12; source compatibility). */
+    public BundleManifest(String format, String name, String description, boolean trained, String licence,
+                          String provenance, Backbone backbone, String geocells, String head, String refinement,
+                          Defaults defaults) {
+        this(format, name, description, trained, licence, provenance, backbone, geocells, head, refinement, defaults,
+                null, null, null);
+    }
+
+    /** True when the head takes CLIP's normalised joint-space image embedding. */
+    public boolean headTakesClipImage() {
+        return HEAD_INPUT_CLIP_IMAGE.equals(headInput);
+    }
+
+    /** Width of the embedding the head takes: clip.projectionDim for {@code clip-image}, else backbone.embeddingDim. */
+    public int headInputDim() {
+        return headTakesClipImage() ? clip.projectionDim() : backbone.embeddingDim();
+    }
+
+    /**
+     * CLIP's joint image-text space (Radford et al. 2021): logits = logitScale * cos(image, text).
+     *
+     * @param imageFeatures TorchScript method of {@code backbone.file}: float [N,3,S,S] -> float [N,P], not normalised
+     * @param projectionDim P
+     * @param logitScale    exp(logit_scale) of the checkpoint (100 for trained OpenAI CLIP), multiplies cosines
+     * @param text          the text tower
+     * @param tokenizer     the tokenizer
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Clip(String imageFeatures, int projectionDim, double logitScale, Text text, Tokenizer tokenizer) {
+    }
+
+    /**
+     * @param file          TorchScript: int64 token ids [N,L] -> float [N,P] text features (end-of-text pooling,
+     *                      text_projection; not normalised)
+     * @param contextLength L, the number of positions (77 for CLIP)
+     * @param embeddingDim  P
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Text(String file, int contextLength, int embeddingDim) {
+    }
+
+    /**
+     * @param file       Hugging Face tokenizer.json (CLIP byte-level BPE)
+     * @param bosTokenId id of {@code <|startoftext|>}
+     * @param eosTokenId id of {@code <|endoftext|>}
+     * @param padTokenId id written after the end-of-text token up to the context length
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Tokenizer(String file, int bosTokenId, int eosTokenId, int padTokenId) {
+    }
+
+    /**
+     * Where the head came from.
+     *
+     * @param method "zeroshot" (text embeddings of geocell captions), "train" (geopigeon train) or
+     *               "train-from-zeroshot" (geopigeon train --init zeroshot)
+     * @param detail one sentence for humans: data, settings, source bundle
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HeadSource(String method, String detail) {
+    }
 
     /**
      * @param file          TorchScript file: float [N,3,S,S] normalised image batch -> float [N,D]

@@ -52,9 +52,55 @@ final class ManifestValidator {
         String pooling = b.pooling() == null ? "mean-all-tokens" : b.pooling();
         Backbone backbone = new Backbone(b.file(), b.inputSize(), resize, crop, resample, List.copyOf(b.mean()),
                 List.copyOf(b.std()), b.embeddingDim(), pooling, b.pretrained());
+        BundleManifest.Clip clip = m.clip() == null ? null : clip(file, m.clip());
+        String headInput = m.headInput() == null || m.headInput().isBlank() ? BundleManifest.HEAD_INPUT_BACKBONE
+                : m.headInput().strip();
+        if (!headInput.equals(BundleManifest.HEAD_INPUT_BACKBONE) && !headInput.equals(BundleManifest.HEAD_INPUT_CLIP_IMAGE)) {
+            throw new BundleException(file, "headInput '" + headInput + "' is not supported ('"
+                    + BundleManifest.HEAD_INPUT_BACKBONE + "' or '" + BundleManifest.HEAD_INPUT_CLIP_IMAGE + "')");
+        }
+        if (headInput.equals(BundleManifest.HEAD_INPUT_CLIP_IMAGE) && clip == null) {
+            throw new BundleException(file, "headInput is '" + headInput + "' but the manifest has no 'clip' section");
+        }
         return new BundleManifest(m.format(), m.name(), m.description() == null ? "" : m.description(), m.trained(),
                 m.licence() == null ? "" : m.licence(), m.provenance() == null ? "" : m.provenance(), backbone,
-                m.geocells(), m.head(), blankToNull(m.refinement()), defaults(file, m.defaults()));
+                m.geocells(), m.head(), blankToNull(m.refinement()), defaults(file, m.defaults()), clip, headInput,
+                m.headSource());
+    }
+
+    /** Checks the 'clip' section (docs/bundle-format.md); file names are checked where they are resolved. */
+    private static BundleManifest.Clip clip(Path file, BundleManifest.Clip c) throws BundleException {
+        if (c.imageFeatures() == null || c.imageFeatures().isBlank()) {
+            throw new BundleException(file, "clip.imageFeatures (the backbone's projected-image method) is missing");
+        }
+        if (c.projectionDim() < 1) {
+            throw new BundleException(file, "clip.projectionDim must be positive, got " + c.projectionDim());
+        }
+        if (!(c.logitScale() > 0) || !Double.isFinite(c.logitScale())) {
+            throw new BundleException(file, "clip.logitScale must be a positive number, got " + c.logitScale());
+        }
+        BundleManifest.Text t = c.text();
+        if (t == null || t.file() == null || t.file().isBlank()) {
+            throw new BundleException(file, "clip.text.file is missing");
+        }
+        if (t.contextLength() < 2) {
+            throw new BundleException(file, "clip.text.contextLength must be at least 2, got " + t.contextLength());
+        }
+        int textDim = t.embeddingDim() == 0 ? c.projectionDim() : t.embeddingDim();
+        if (textDim != c.projectionDim()) {
+            throw new BundleException(file, "clip.text.embeddingDim " + textDim + " differs from clip.projectionDim "
+                    + c.projectionDim());
+        }
+        BundleManifest.Tokenizer k = c.tokenizer();
+        if (k == null || k.file() == null || k.file().isBlank()) {
+            throw new BundleException(file, "clip.tokenizer.file is missing");
+        }
+        if (k.bosTokenId() < 0 || k.eosTokenId() < 0 || k.padTokenId() < 0) {
+            throw new BundleException(file, "clip.tokenizer token ids must be >= 0, got bos " + k.bosTokenId() + ", eos "
+                    + k.eosTokenId() + ", pad " + k.padTokenId());
+        }
+        return new BundleManifest.Clip(c.imageFeatures().strip(), c.projectionDim(), c.logitScale(),
+                new BundleManifest.Text(t.file(), t.contextLength(), textDim), k);
     }
 
     private static void checkTriple(Path file, String field, List<Double> v, boolean positive) throws BundleException {

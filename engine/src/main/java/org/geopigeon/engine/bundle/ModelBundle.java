@@ -12,6 +12,7 @@ import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.model.GeocellHead;
+import org.geopigeon.engine.model.NormalizingBackbone;
 import org.geopigeon.engine.model.TorchScriptBackbone;
 import org.geopigeon.engine.refine.RefinementIndex;
 
@@ -84,7 +85,9 @@ public final class ModelBundle implements AutoCloseable {
             }
         }
 
-        int dim = m.backbone().embeddingDim();
+        // The head's input: the backbone's forward output, or CLIP's normalised projected image embedding.
+        int dim = m.headInputDim();
+        String dimName = m.headTakesClipImage() ? "clip.projectionDim" : "backbone.embeddingDim";
         GeocellSet cells;
         try {
             cells = GeocellGeoJson.read(geocellFile);
@@ -99,7 +102,7 @@ public final class ModelBundle implements AutoCloseable {
         }
         if (head.dim() != dim) {
             throw new BundleException(headFile, "head weight has D = " + head.dim() + " columns but " + MANIFEST
-                    + " says backbone.embeddingDim = " + dim);
+                    + " says " + dimName + " = " + dim);
         }
         if (head.numCells() != cells.size()) {
             throw new BundleException(headFile, "head has C = " + head.numCells() + " classes but "
@@ -114,7 +117,7 @@ public final class ModelBundle implements AutoCloseable {
             }
             if (refinement.dimension() != dim) {
                 throw new BundleException(refinementFile, "refinement embeddings have dimension " + refinement.dimension()
-                        + " but " + MANIFEST + " says backbone.embeddingDim = " + dim);
+                        + " but " + MANIFEST + " says " + dimName + " = " + dim);
             }
             if (refinement.cells() != cells.size()) {
                 throw new BundleException(refinementFile, "refinement index covers " + refinement.cells()
@@ -126,7 +129,7 @@ public final class ModelBundle implements AutoCloseable {
         Path backboneName = supplied == null ? backboneFile : folder;
         if (backbone == null) {
             try {
-                backbone = TorchScriptBackbone.load(backboneFile, m.backbone().inputSize());
+                backbone = openBackbone(backboneFile, m);
             } catch (IOException | RuntimeException e) {
                 throw wrap(backboneFile, "backbone failed to load", e);
             }
@@ -137,8 +140,9 @@ public final class ModelBundle implements AutoCloseable {
                         + MANIFEST + " says backbone.inputSize = " + m.backbone().inputSize());
             }
             if (backbone.embeddingDim() != dim) {
-                throw new BundleException(backboneName, "backbone outputs D = " + backbone.embeddingDim()
-                        + " but " + MANIFEST + " says backbone.embeddingDim = " + dim);
+                throw new BundleException(backboneName, (m.headTakesClipImage() ? "backbone method '"
+                        + m.clip().imageFeatures() + "' outputs P = " : "backbone outputs D = ") + backbone.embeddingDim()
+                        + " but " + MANIFEST + " says " + dimName + " = " + dim);
             }
         } catch (BundleException e) {
             if (supplied == null) {
@@ -147,6 +151,40 @@ public final class ModelBundle implements AutoCloseable {
             throw e;
         }
         return new ModelBundle(folder, m, backbone, head, cells, refinement);
+    }
+
+    /**
+     * The image encoder whose output the head takes: the TorchScript forward, or for
+     * {@code headInput = clip-image} the {@code clip.imageFeatures} method, L2-normalised.
+     */
+    private static Backbone openBackbone(Path backboneFile, BundleManifest m) throws IOException {
+        if (m.headTakesClipImage()) {
+            return new NormalizingBackbone(TorchScriptBackbone.load(backboneFile, m.backbone().inputSize(),
+                    m.clip().imageFeatures()));
+        }
+        return TorchScriptBackbone.load(backboneFile, m.backbone().inputSize());
+    }
+
+    /**
+     * Reads and checks {@code dir/manifest.json} alone (no other file is opened): for tools that need a bundle's
+     * settings, e.g. the CLIP section of a bundle without a head.
+     *
+     * @throws BundleException naming the manifest and the problem
+     */
+    public static BundleManifest readManifestOf(Path dir) throws BundleException {
+        Path manifestFile = dir.toAbsolutePath().normalize().resolve(MANIFEST);
+        return ManifestValidator.validate(manifestFile, readManifest(manifestFile));
+    }
+
+    /**
+     * Resolves a file named in a bundle's manifest inside the bundle folder.
+     *
+     * @param field manifest field, for the error message
+     * @throws BundleException when the name is missing or points outside the folder
+     */
+    public static Path memberOf(Path dir, String field, String name) throws BundleException {
+        Path folder = dir.toAbsolutePath().normalize();
+        return member(folder, folder.resolve(MANIFEST), field, name);
     }
 
     private static BundleManifest readManifest(Path manifestFile) throws BundleException {

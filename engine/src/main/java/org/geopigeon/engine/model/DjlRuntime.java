@@ -8,7 +8,7 @@ import ai.djl.engine.Engine;
  * system properties, so this is the one place that sets process-wide properties, and only
  * those the user has not set.
  */
-final class DjlRuntime {
+public final class DjlRuntime {
 
     /** User knob: intra-op threads for libtorch (DJL's own property wins when both are set). */
     static final String THREADS = "geopigeon.threads";
@@ -18,7 +18,8 @@ final class DjlRuntime {
     private DjlRuntime() {
     }
 
-    static synchronized void configure() {
+    /** Sets DJL's offline mode and thread properties the user has not set; call before the engine starts. */
+    public static synchronized void configure() {
         // Inference must never trigger a download (air-gapped GIS servers); natives come from the jar.
         setIfAbsent("ai.djl.offline", "true");
         String threads = System.getProperty(THREADS);
@@ -29,7 +30,8 @@ final class DjlRuntime {
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     }
 
-    static Device device(Engine engine) {
+    /** The first GPU when libtorch sees one and {@code geopigeon.device} is not "cpu", else the CPU. */
+    public static Device device(Engine engine) {
         String forced = System.getProperty(DEVICE, "");
         if (forced.equalsIgnoreCase("cpu") || engine.getGpuCount() == 0) {
             return Device.cpu();

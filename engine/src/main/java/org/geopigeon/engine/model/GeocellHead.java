@@ -104,6 +104,16 @@ public final class GeocellHead {
         return cells;
     }
 
+    /** A copy of the weights, row-major [C, D]. */
+    public float[] weights() {
+        return weight.clone();
+    }
+
+    /** A copy of the bias, [C]. */
+    public float[] biases() {
+        return bias.clone();
+    }
+
     public int dim() {
         return dim;
     }

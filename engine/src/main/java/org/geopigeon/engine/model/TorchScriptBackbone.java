@@ -32,16 +32,21 @@ import java.util.Map;
  */
 public final class TorchScriptBackbone implements Backbone {
 
+    /** The TorchScript method every module has; other methods are reached through DJL's "module_method:" input. */
+    public static final String FORWARD = "forward";
+
     private final Path file;
     private final Model model;
     private final int inputSize;
     private final int dim;
+    private final String method;
 
-    private TorchScriptBackbone(Path file, Model model, int inputSize, int dim) {
+    private TorchScriptBackbone(Path file, Model model, int inputSize, int dim, String method) {
         this.file = file;
         this.model = model;
         this.inputSize = inputSize;
         this.dim = dim;
+        this.method = method;
     }
 
     /**
@@ -52,6 +57,19 @@ public final class TorchScriptBackbone implements Backbone {
      * @throws IOException naming the file when it is missing, not TorchScript, or does not map [1,3,S,S] to [1,D]
      */
     public static TorchScriptBackbone load(Path file, int inputSize) throws IOException {
+        return load(file, inputSize, FORWARD);
+    }
+
+    /**
+     * Like {@link #load(Path, int)}, but embeds with the module's TorchScript method {@code method} (e.g. CLIP's
+     * {@code get_image_features}, exported with {@code @torch.jit.export}) instead of {@code forward}.
+     *
+     * @throws IOException naming the file and the method when the module lacks it or it does not map [1,3,S,S] to [1,D]
+     */
+    public static TorchScriptBackbone load(Path file, int inputSize, String method) throws IOException {
+        if (method == null || method.isBlank()) {
+            throw new IllegalArgumentException("method name must not be blank");
+        }
         if (inputSize < 1) {
             throw new IllegalArgumentException("input size must be positive, got " + inputSize);
         }
@@ -75,27 +93,27 @@ public final class TorchScriptBackbone implements Backbone {
             model.close();
             throw new IOException(file + ": not a loadable TorchScript module (" + firstLine(e) + ")", e);
         }
-        TorchScriptBackbone b = new TorchScriptBackbone(file, model, inputSize, -1);
+        TorchScriptBackbone b = new TorchScriptBackbone(file, model, inputSize, -1, method);
         long[] shape;
         try {
             shape = b.forwardShape(new float[3 * inputSize * inputSize], 1);
         } catch (RuntimeException e) {
             model.close();
-            throw new IOException(file + ": forward pass on a [1, 3, " + inputSize + ", " + inputSize
-                    + "] zero image failed (" + firstLine(e) + ")", e);
+            throw new IOException(file + ": " + (FORWARD.equals(method) ? "forward pass" : "method '" + method + "'")
+                    + " on a [1, 3, " + inputSize + ", " + inputSize + "] zero image failed (" + firstLine(e) + ")", e);
         }
         if (shape.length != 2 || shape[0] != 1 || shape[1] < 1) {
             model.close();
             throw new IOException(file + ": backbone maps [1, 3, " + inputSize + ", " + inputSize + "] to "
                     + Arrays.toString(shape) + ", expected [1, D]");
         }
-        return new TorchScriptBackbone(file, model, inputSize, Math.toIntExact(shape[1]));
+        return new TorchScriptBackbone(file, model, inputSize, Math.toIntExact(shape[1]), method);
     }
 
     private long[] forwardShape(float[] nchw, int n) {
         try (NDManager manager = model.getNDManager().newSubManager();
              Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
-            NDList out = predictor.predict(new NDList(input(manager, nchw, n)));
+            NDList out = predictor.predict(inputs(manager, nchw, n));
             long[] shape = out.head().getShape().getShape();
             out.close();
             return shape;
@@ -104,8 +122,15 @@ public final class TorchScriptBackbone implements Backbone {
         }
     }
 
-    private NDArray input(NDManager manager, float[] nchw, int n) {
-        return manager.create(nchw, new Shape(n, 3, inputSize, inputSize));
+    private NDList inputs(NDManager manager, float[] nchw, int n) {
+        NDList in = new NDList(manager.create(nchw, new Shape(n, 3, inputSize, inputSize)));
+        if (!FORWARD.equals(method)) {
+            // DJL's PyTorch engine runs the method named by an input array called "module_method:NAME".
+            NDArray marker = manager.create(0f);
+            marker.setName("module_method:" + method);
+            in.add(marker);
+        }
+        return in;
     }
 
     @Override
@@ -129,7 +154,7 @@ public final class TorchScriptBackbone implements Backbone {
         long[] shape;
         try (NDManager manager = model.getNDManager().newSubManager();
              Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
-            NDList out = predictor.predict(new NDList(input(manager, nchw, n)));
+            NDList out = predictor.predict(inputs(manager, nchw, n));
             NDArray y = out.head();
             shape = y.getShape().getShape();
             if (shape.length != 2 || shape[0] != n || shape[1] != dim) {

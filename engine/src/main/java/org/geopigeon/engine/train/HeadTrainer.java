@@ -62,6 +62,21 @@ public final class HeadTrainer {
      * @param cells   the geocells (centroids for smoothing and validation)
      */
     public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells) {
+        return train(gallery, labels, cells, null);
+    }
+
+    /**
+     * Like {@link #train(Gallery, int[], GeocellSet)}, but starts from {@code start}'s weights and bias instead of
+     * random ones (e.g. a zero-shot head from caption embeddings: {@code geopigeon train --init zeroshot}).
+     *
+     * @param start starting head [C, D], or null for PyTorch's default random initialisation
+     * @throws IllegalArgumentException when start's shape is not [cells, gallery dimension]
+     */
+    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells, GeocellHead start) {
+        if (start != null && (start.numCells() != cells.size() || start.dim() != gallery.dim())) {
+            throw new IllegalArgumentException("initial head is [" + start.numCells() + ", " + start.dim() + "] but training needs ["
+                    + cells.size() + ", " + gallery.dim() + "] (cells x embedding width)");
+        }
         int n = gallery.size();
         int c = cells.size();
         int d = gallery.dim();
@@ -97,13 +112,17 @@ public final class HeadTrainer {
             }
             return manager.create(v, shape).toType(type, false);
         };
+        Initializer weightInit = start == null ? uniform
+                : (manager, shape, type) -> manager.create(start.weights(), shape).toType(type, false);
+        Initializer biasInit = start == null ? uniform
+                : (manager, shape, type) -> manager.create(start.biases(), shape).toType(type, false);
         try (Model model = Model.newInstance("geocell-head", device, "PyTorch")) {
             Linear linear = Linear.builder().setUnits(c).optBias(true).build();
             model.setBlock(linear);
             DefaultTrainingConfig tc = new DefaultTrainingConfig(new SoftTargetCrossEntropy())
                     .optDevices(new Device[] {device})
-                    .optInitializer(uniform, Parameter.Type.WEIGHT)
-                    .optInitializer(uniform, Parameter.Type.BIAS)
+                    .optInitializer(weightInit, Parameter.Type.WEIGHT)
+                    .optInitializer(biasInit, Parameter.Type.BIAS)
                     .optOptimizer(Optimizer.adamW()
                             .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
                             .optWeightDecays((float) config.weightDecay())

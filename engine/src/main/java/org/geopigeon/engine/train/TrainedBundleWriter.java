@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.GeocellHead;
@@ -41,13 +42,23 @@ public final class TrainedBundleWriter {
      * @param name        model name stored with every prediction
      * @param description one paragraph for users
      * @param provenance  what data and settings produced the weights
+     * @param headInput   the embedding the head takes ({@code manifest.headInput}: "backbone" or "clip-image"), or
+     *                    null to keep the base bundle's
+     * @param headSource  where the head came from, or null to record none
      */
     public record Contents(GeocellSet geocells, GeocellHead head, RefinementIndex refinement, String name,
-                           String description, String provenance) {
+                           String description, String provenance, String headInput,
+                           BundleManifest.HeadSource headSource) {
         public Contents {
             Objects.requireNonNull(geocells, "geocells");
             Objects.requireNonNull(head, "head");
             Objects.requireNonNull(name, "name");
+        }
+
+        /** Keeps the base bundle's head input and records no head source. */
+        public Contents(GeocellSet geocells, GeocellHead head, RefinementIndex refinement, String name,
+                        String description, String provenance) {
+            this(geocells, head, refinement, name, description, provenance, null, null);
         }
     }
 
@@ -61,17 +72,34 @@ public final class TrainedBundleWriter {
     private TrainedBundleWriter() {
     }
 
-    /** Embedding dimension the base bundle's backbone produces (manifest {@code backbone.embeddingDim}). */
+    /**
+     * Width of the embedding the base bundle's head takes: {@code clip.projectionDim} when its
+     * {@code headInput} is "clip-image", else {@code backbone.embeddingDim}.
+     */
     public static int baseEmbeddingDim(Path baseBundle) throws IOException {
-        return readManifest(baseBundle).path("backbone").path("embeddingDim").asInt(-1);
+        ObjectNode m = readManifest(baseBundle);
+        return headInputDim(m, m.path("headInput").asText(BundleManifest.HEAD_INPUT_BACKBONE));
+    }
+
+    private static int headInputDim(JsonNode manifest, String headInput) {
+        return BundleManifest.HEAD_INPUT_CLIP_IMAGE.equals(headInput)
+                ? manifest.path("clip").path("projectionDim").asInt(-1)
+                : manifest.path("backbone").path("embeddingDim").asInt(-1);
     }
 
     public static void write(Path baseBundle, Path out, Contents c) throws IOException {
         ObjectNode manifest = readManifest(baseBundle);
-        int dim = manifest.path("backbone").path("embeddingDim").asInt(-1);
+        String headInput = c.headInput() != null ? c.headInput()
+                : manifest.path("headInput").asText(BundleManifest.HEAD_INPUT_BACKBONE);
+        if (BundleManifest.HEAD_INPUT_CLIP_IMAGE.equals(headInput) && !manifest.path("clip").isObject()) {
+            throw new IOException(baseBundle.resolve(MANIFEST) + ": a head on CLIP image embeddings needs the base "
+                    + "bundle's 'clip' section, which it lacks");
+        }
+        int dim = headInputDim(manifest, headInput);
         if (dim != c.head().dim()) {
-            throw new IOException(baseBundle.resolve(MANIFEST) + ": base backbone embeds to D = " + dim
-                    + " but the trained head expects D = " + c.head().dim() + " (train on embeddings of this backbone)");
+            throw new IOException(baseBundle.resolve(MANIFEST) + ": base " + (BundleManifest.HEAD_INPUT_CLIP_IMAGE.equals(
+                    headInput) ? "CLIP image embedding has P = " : "backbone embeds to D = ") + dim
+                    + " but the head expects D = " + c.head().dim() + " (train on embeddings of this backbone)");
         }
         if (c.head().numCells() != c.geocells().size()) {
             throw new IllegalArgumentException("head has " + c.head().numCells() + " classes but there are "
@@ -89,8 +117,9 @@ public final class TrainedBundleWriter {
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
         try {
-            Set<String> replaced = Set.of(MANIFEST, "README.md", manifest.path("geocells").asText(""),
-                    manifest.path("head").asText(""), manifest.path("refinement").asText(""));
+            // A CLIP bundle without geocells/head/refinement has nulls there: a set that tolerates repeats.
+            Set<String> replaced = new java.util.HashSet<>(List.of(MANIFEST, "README.md", manifest.path("geocells").asText(""),
+                    manifest.path("head").asText(""), manifest.path("refinement").asText("")));
             copyBase(baseBundle, tmp, replaced);
             GeocellGeoJson.write(c.geocells(), tmp.resolve(GEOCELLS));
             c.head().write(tmp.resolve(HEAD));
@@ -109,6 +138,12 @@ public final class TrainedBundleWriter {
             manifest.put("provenance", c.provenance() == null ? "" : c.provenance());
             manifest.put("geocells", GEOCELLS);
             manifest.put("head", HEAD);
+            manifest.put("headInput", headInput);
+            if (c.headSource() != null) {
+                manifest.set("headSource", MAPPER.valueToTree(c.headSource()));
+            } else {
+                manifest.remove("headSource");
+            }
             if (c.refinement() != null) {
                 manifest.put("refinement", REFINEMENT);
             } else {
@@ -142,8 +177,11 @@ public final class TrainedBundleWriter {
         return o;
     }
 
-    /** Copies the base bundle's files (hard links where the file system allows: backbones are large). */
-    private static void copyBase(Path base, Path tmp, Set<String> skip) throws IOException {
+    /**
+     * Copies the base bundle's files into {@code tmp} (hard links where the file system allows: backbones are
+     * large), except those named in {@code skip} (paths relative to the bundle) and hidden files.
+     */
+    public static void copyBase(Path base, Path tmp, Set<String> skip) throws IOException {
         Path root = base.toAbsolutePath().normalize();
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
@@ -173,7 +211,8 @@ public final class TrainedBundleWriter {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Best-effort removal of a folder tree (cleanup after a failure). */
+    public static void deleteRecursively(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 try {

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parity with Hugging Face CLIPImageProcessor (Pillow path). The golden uint8 vectors come from
- * tools/make_preprocess_golden.py; the sources are PNG (lossless, so both sides decode the same pixels) plus one
- * JPEG where Java's and libjpeg-turbo's decoders may differ slightly.
+ * tools/make_preprocess_golden.py; the sources are PNGs and JPEGs, one of them tagged with a Display P3 ICC profile
+ * and one with its position only in XMP, as phone photos are. The decoder gives libjpeg-turbo's pixels and ignores
+ * ICC profiles as Pillow does, so every vector must be bit-exact.
  */
 class ClipPreprocessorGoldenTest {
 
@@ -47,15 +48,18 @@ class ClipPreprocessorGoldenTest {
         assertTrue(all.size() >= 6, "at least 6 golden vectors");
         assertTrue(all.stream().anyMatch(g -> g.size() == 336) && all.stream().anyMatch(g -> g.size() == 224));
         ImageDecoder decoder = new ImageDecoder();
-        boolean portrait = false, landscape = false, smaller = false, huge = false;
+        boolean portrait = false, landscape = false, smaller = false, huge = false, iccTagged = false, xmpGps = false;
         for (Golden g : all) {
             DecodedImage image = decoder.decode(resources().resolve(g.file()));
+            iccTagged |= image.metadata().iccProfile() != null;
+            xmpGps |= "xmp".equals(image.gpsSource());
             portrait |= image.height() > image.width();
             landscape |= image.width() > image.height();
             smaller |= Math.min(image.width(), image.height()) < g.size();
             huge |= Math.max(image.width(), image.height()) > 4000;
         }
         assertTrue(portrait && landscape && smaller && huge, "portrait, landscape, upscaled and >4000 px cases");
+        assertTrue(iccTagged && xmpGps, "an ICC-tagged JPEG and one with its position only in XMP");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,9 +90,7 @@ class ClipPreprocessorGoldenTest {
 
         assertTrue(withinOneFraction >= 0.999,
                 "at least 99.9% of values within 1/255, got " + withinOneFraction + " (max diff " + maxDiff + ")");
-        if (g.file().endsWith(".png")) {
-            // Lossless source: the resampler itself must be bit-exact with Pillow.
-            assertArrayEquals(expected, actual, "bit-exact with Pillow for a lossless source");
-        }
+        // Same decoded pixels as Pillow (ICC profile ignored, libjpeg's YCbCr->RGB), same resampler: bit-exact.
+        assertArrayEquals(expected, actual, "bit-exact with Pillow");
     }
 }

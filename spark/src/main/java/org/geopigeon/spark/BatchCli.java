@@ -7,7 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.geopigeon.engine.image.ImageLimits;
+import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.GeoPigeonConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -109,7 +109,7 @@ public final class BatchCli implements Callable<Integer> {
             String who = principal != null && !principal.isBlank() ? principal : sc.sparkUser();
             BatchSettings settings = new BatchSettings(jobId != null ? jobId : UUID.randomUUID().toString(), purpose, who,
                     sc.sparkUser(), sc.getConf().get("spark.driver.host", "unknown"), BundleRef.shared(spark.bundleDir()),
-                    spark.precision, topK, noRefine ? Boolean.FALSE : null, spark.maxBytes, ImageLimits.DEFAULT_MAX_PIXELS,
+                    spark.precision, topK, noRefine ? Boolean.FALSE : null, spark.maxBytes, ImageRules.DEFAULT_MAX_PIXELS,
                     new JdbcTarget(url, config.jdbcUser(), config.jdbcPassword()), null, null);
             Path bundleDir = spark.bundleDir();
             BatchSummary summary = new BatchLocateJob(session, line -> {

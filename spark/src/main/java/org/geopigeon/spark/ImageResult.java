@@ -20,11 +20,12 @@ import org.geopigeon.service.store.ErrorCode;
  * @param errorReason    the problem in words, naming no Java class, or null
  * @param auditCode      the audit log's code for the failure, or null when located
  * @param model          model name
+ * @param trained        false for the demo bundle's random weights
  * @param precision      inference precision
  */
 record ImageResult(String path, long length, String contentSha256, String pixelSha256, Integer width, Integer height,
                    String format, LatLon exifGps, Prediction prediction, String errorCode, String errorReason,
-                   ErrorCode auditCode, String model, String precision) {
+                   ErrorCode auditCode, String model, boolean trained, String precision) {
 
     boolean located() {
         return prediction != null;

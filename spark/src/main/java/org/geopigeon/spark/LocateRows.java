@@ -7,37 +7,35 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.geopigeon.engine.geo.LatLon;
-import org.geopigeon.engine.predict.CellProbability;
-import org.geopigeon.engine.predict.Prediction;
-import org.geopigeon.engine.predict.StageTimings;
+import org.geopigeon.service.GeolocationResult;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The output table of a batch locate job: one row per input file. Columns (nullable unless said):
+ * The output table of a batch locate job: one row per input file, the service's answer model
+ * ({@link GeolocationResult}, the one every front end writes: same fields, names and rounding) flattened
+ * into columns, plus what a batch adds (the file, its error, the job). Columns, nullable unless said:
  * <ul>
  *   <li>{@code path} (not null), {@code length} (bytes), {@code content_sha256} (hex SHA-256 of the file),
- *       {@code pixel_sha256} (hex SHA-256 of the decoded RGB pixels, the audit log's image hash,
- *       {@link org.geopigeon.engine.image.PixelHash}), {@code width}, {@code height}, {@code format};</li>
- *   <li>{@code exif_lat}, {@code exif_lon}: the GPS position in the file's metadata, degrees WGS 84;</li>
- *   <li>{@code lat}, {@code lon}: the point estimate, degrees WGS 84 (the GeoParquet writer adds the
- *       {@code geometry} Point, EPSG:4326, from them); {@code refined}, {@code confidence} (0..1);</li>
- *   <li>{@code top_cells}: rank, class_index, cell_id, name, admin1, country, probability, rank 1 first;
- *       {@code top_cell_lat}, {@code top_cell_lon}: the rank-1 cell's centroid;</li>
- *   <li>{@code model}, {@code precision}, {@code timings_ms} (decode, preprocess, backbone, head, refine,
- *       total; the batch's preprocess and backbone time shared out per image, as the CLI reports);</li>
- *   <li>{@code error_code}, {@code error_reason}: why the image has no estimate (null when located): a decoder
- *       reason (EMPTY, TOO_LARGE, UNSUPPORTED_FORMAT, TOO_MANY_PIXELS, TRUNCATED, CORRUPT, UNREADABLE),
- *       TOO_SMALL or INFERENCE_FAILED;</li>
- *   <li>{@code job_id}, {@code audit_id} (not null: {@code geopigeon.audit_log.id} of the image's row),
+ *       {@code width}, {@code height}, {@code format} (after EXIF orientation; jpeg, png or webp);</li>
+ *   <li>{@code lat}, {@code lon}: the estimate, degrees WGS 84 to 7 decimals (the GeoParquet writer adds the
+ *       {@code geometry} Point, EPSG:4326, from them), {@code confidence}, {@code refined}, {@code model},
+ *       {@code trained}, {@code top_k}, {@code pixel_sha256} (the estimate's {@code image_sha256}: hex SHA-256
+ *       of the decoded RGB pixels, the audit log's image hash), {@code top_cell_lat}/{@code top_cell_lon},
+ *       {@code exif_lat}/{@code exif_lon} (the file's GPS position), {@code exif_distance_km},
+ *       {@code timings_ms} (decode, preprocess, backbone, head, refine, total);</li>
+ *   <li>{@code top_cells}: rank, cell_id, name, admin1, country, probability, rank 1 first;</li>
+ *   <li>{@code precision}; {@code error_code}, {@code error_reason}: why the file has no estimate (null when
+ *       located): an {@link org.geopigeon.service.ImageProblem} name (EMPTY, TOO_LARGE, UNREADABLE,
+ *       UNSUPPORTED_FORMAT, TOO_MANY_PIXELS, TOO_SMALL, TRUNCATED, CORRUPT) or INFERENCE_FAILED;</li>
+ *   <li>{@code job_id}, {@code audit_id} (not null: the file's {@code geopigeon.audit_log.id}),
  *       {@code prediction_id} ({@code geopigeon.predictions.id} when stored).</li>
  * </ul>
+ * Failed rows keep what is known (pixel hash and size when the file decoded, EXIF position).
  */
 public final class LocateRows {
 
     private static final StructType CELL = new StructType(new StructField[] {
             DataTypes.createStructField("rank", DataTypes.IntegerType, false),
-            DataTypes.createStructField("class_index", DataTypes.IntegerType, false),
             DataTypes.createStructField("cell_id", DataTypes.StringType, true),
             DataTypes.createStructField("name", DataTypes.StringType, true),
             DataTypes.createStructField("admin1", DataTypes.StringType, true),
@@ -57,22 +55,25 @@ public final class LocateRows {
             DataTypes.createStructField("path", DataTypes.StringType, false),
             DataTypes.createStructField("length", DataTypes.LongType, false),
             DataTypes.createStructField("content_sha256", DataTypes.StringType, true),
-            DataTypes.createStructField("pixel_sha256", DataTypes.StringType, true),
             DataTypes.createStructField("width", DataTypes.IntegerType, true),
             DataTypes.createStructField("height", DataTypes.IntegerType, true),
             DataTypes.createStructField("format", DataTypes.StringType, true),
-            DataTypes.createStructField("exif_lat", DataTypes.DoubleType, true),
-            DataTypes.createStructField("exif_lon", DataTypes.DoubleType, true),
             DataTypes.createStructField("lat", DataTypes.DoubleType, true),
             DataTypes.createStructField("lon", DataTypes.DoubleType, true),
-            DataTypes.createStructField("refined", DataTypes.BooleanType, true),
             DataTypes.createStructField("confidence", DataTypes.DoubleType, true),
-            DataTypes.createStructField("top_cells", DataTypes.createArrayType(CELL, false), true),
+            DataTypes.createStructField("refined", DataTypes.BooleanType, true),
+            DataTypes.createStructField("model", DataTypes.StringType, true),
+            DataTypes.createStructField("trained", DataTypes.BooleanType, true),
+            DataTypes.createStructField("top_k", DataTypes.IntegerType, true),
+            DataTypes.createStructField("pixel_sha256", DataTypes.StringType, true),
             DataTypes.createStructField("top_cell_lat", DataTypes.DoubleType, true),
             DataTypes.createStructField("top_cell_lon", DataTypes.DoubleType, true),
-            DataTypes.createStructField("model", DataTypes.StringType, true),
-            DataTypes.createStructField("precision", DataTypes.StringType, true),
+            DataTypes.createStructField("exif_lat", DataTypes.DoubleType, true),
+            DataTypes.createStructField("exif_lon", DataTypes.DoubleType, true),
+            DataTypes.createStructField("exif_distance_km", DataTypes.DoubleType, true),
             DataTypes.createStructField("timings_ms", TIMINGS, true),
+            DataTypes.createStructField("top_cells", DataTypes.createArrayType(CELL, false), true),
+            DataTypes.createStructField("precision", DataTypes.StringType, true),
             DataTypes.createStructField("error_code", DataTypes.StringType, true),
             DataTypes.createStructField("error_reason", DataTypes.StringType, true),
             DataTypes.createStructField("job_id", DataTypes.StringType, false),
@@ -82,29 +83,34 @@ public final class LocateRows {
     private LocateRows() {
     }
 
-    /** The row of one image (located when {@code prediction} is non-null, else failed with the error). */
+    /** The row of one file: the service's answer model when located, else the error. */
     static Row row(ImageResult r, String jobId, long auditId, Long predictionId) {
-        Prediction p = r.prediction();
-        LatLon exif = r.exifGps();
+        GeolocationResult.Estimate e = null;
         List<Row> cells = null;
-        if (p != null) {
-            cells = new ArrayList<>(p.topCells().size());
-            for (CellProbability c : p.topCells()) {
-                cells.add(RowFactory.create(c.rank(), c.cell().index(), c.cell().id(), c.cell().name(),
-                        c.cell().admin1(), c.cell().country(), c.probability()));
+        if (r.prediction() != null) {
+            GeolocationResult g = GeolocationResult.of(r.prediction(), r.trained(), predictionId, auditId,
+                    r.prediction().topCells().size(), 1, List.of(r.pixelSha256()));
+            e = g.estimate();
+            cells = new ArrayList<>(g.cells().size());
+            for (GeolocationResult.Cell c : g.cells()) {
+                cells.add(RowFactory.create(c.rank(), c.cellId(), c.name(), c.admin1(), c.country(), c.probability()));
             }
         }
-        StageTimings t = p == null ? null : p.timings();
+        GeolocationResult.Position exif = e != null ? e.exifGps()
+                : r.exifGps() == null ? null : new GeolocationResult.Position(GeolocationResult.degrees(r.exifGps().lat()),
+                        GeolocationResult.degrees(r.exifGps().lon()));
+        GeolocationResult.Timings t = e == null ? null : e.timingsMs();
         return RowFactory.create(
-                r.path(), r.length(), r.contentSha256(), r.pixelSha256(), r.width(), r.height(), r.format(),
+                r.path(), r.length(), r.contentSha256(), r.width(), r.height(), r.format(),
+                e == null ? null : e.lat(), e == null ? null : e.lon(), e == null ? null : e.confidence(),
+                e == null ? null : e.refined(), r.model(), r.trained(), e == null ? null : e.topK(),
+                r.pixelSha256(),
+                e == null ? null : e.topCellCentroid().lat(), e == null ? null : e.topCellCentroid().lon(),
                 exif == null ? null : exif.lat(), exif == null ? null : exif.lon(),
-                p == null ? null : p.location().lat(), p == null ? null : p.location().lon(),
-                p == null ? null : p.refined(), p == null ? null : p.confidence(),
+                e == null ? null : e.exifDistanceKm(),
+                t == null ? null : RowFactory.create(t.decode(), t.preprocess(), t.backbone(), t.head(), t.refine(),
+                        t.total()),
                 cells == null ? null : CollectionConverters.asScala(cells).toSeq(), // Row arrays are Scala Seqs
-                p == null ? null : p.topCellCentroid().lat(), p == null ? null : p.topCellCentroid().lon(),
-                p == null ? r.model() : p.model(), r.precision(),
-                t == null ? null : RowFactory.create(t.decodeMs(), t.preprocessMs(), t.backboneMs(), t.headMs(),
-                        t.refineMs(), t.totalMs()),
-                r.errorCode(), r.errorReason(), jobId, auditId, predictionId);
+                r.precision(), r.errorCode(), r.errorReason(), jobId, auditId, predictionId);
     }
 }

@@ -15,14 +15,15 @@ import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
-import org.geopigeon.engine.image.ImageLimits;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.StageListener;
-import org.geopigeon.service.AuditedGeolocation;
+import org.geopigeon.service.ImageProblem;
+import org.geopigeon.service.ImageRefusal;
+import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.store.AuditBatch;
 import org.geopigeon.service.store.AuditEntry;
 import org.geopigeon.service.store.ErrorCode;
@@ -45,8 +46,7 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLocator.class);
 
-    /** Error code of images below {@link AuditedGeolocation#MIN_SIDE} pixels (the service refuses them too). */
-    public static final String TOO_SMALL = "TOO_SMALL";
+    /** Error code of images the model could not locate (the others are {@link ImageProblem} names). */
     public static final String INFERENCE_FAILED = "INFERENCE_FAILED";
 
     private final BatchSettings settings;
@@ -68,6 +68,7 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
         private final Iterator<Row> input;
         private final ExecutorModels.Loaded model;
         private final Geolocator geolocator;
+        private final ImageRules rules;
         private final ImageDecoder decoder;
         private final AuditBatch audit;
         private final LocateOptions options;
@@ -86,7 +87,8 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
             this.input = input;
             this.model = model;
             this.geolocator = model.geolocator();
-            this.decoder = new ImageDecoder(new ImageLimits(settings.maxPixels(), settings.maxBytes()));
+            this.rules = new ImageRules(ImageRules.DEFAULT_MIN_SIDE, settings.maxPixels(), settings.maxBytes());
+            this.decoder = rules.decoder();
             this.audit = new AuditBatch(settings.jdbc().dataSource());
             this.options = new LocateOptions(settings.topK(), settings.refine());
             this.batchSize = geolocator.manifest().defaults().batchSize();
@@ -180,6 +182,10 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
             if (settings.refine() != null) {
                 params.put("refine", settings.refine());
             }
+            params.put("media_types", List.of("none")); // files have no declared media type
+            if (r.auditCode() == ErrorCode.INVALID_IMAGE) {
+                params.put("image_problem", r.errorCode()); // as the service records a refused image
+            }
             AuditEntry e = AuditEntry.accepted(settings.principal(), settings.clientAddress(), settings.purpose(),
                     r.pixelSha256() == null ? List.of() : List.of(r.pixelSha256()), params, model.bundle().name());
             return r.located() ? e : e.refused(r.auditCode());
@@ -234,41 +240,46 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
             }
         }
 
+        /**
+         * The service's rules in the service's order ({@link ImageRules}): size, format and header dimensions
+         * before any decoding, then the engine's decoder.
+         */
         private Decoded decode(Row row) {
             Decoded d = new Decoded(row.getString(0), row.getLong(1));
             if (row.isNullAt(2)) {
-                d.failure = d.result(null, ImageRejectedException.Reason.TOO_LARGE.name(), "is " + d.length
-                        + " bytes, more than the limit of " + settings.maxBytes() + " bytes (not read)",
-                        ErrorCode.INVALID_IMAGE);
+                d.failure = d.refused(ImageProblem.TOO_LARGE, "is " + d.length + " bytes, more than the limit of "
+                        + settings.maxBytes() + " bytes (not read)");
                 return d;
             }
             byte[] content = (byte[]) row.get(2);
             d.contentSha256 = IdempotencyKey.contentSha256(content);
+            if (content.length == 0) {
+                d.failure = d.refused(ImageProblem.EMPTY, "is empty (0 bytes)");
+                return d;
+            }
             long t0 = System.nanoTime();
             DecodedImage img;
             try {
+                rules.checkHeader(content, null, d.path);
                 img = decoder.decode(content, d.path);
+            } catch (ImageRefusal r) {
+                d.failure = d.refused(r.problem(), r.detail());
+                return d;
             } catch (ImageRejectedException e) {
-                d.failure = d.result(null, e.reason().name(), problem(e), ErrorCode.INVALID_IMAGE);
+                d.failure = d.refused(ImageProblem.of(e.reason()), problem(e));
                 return d;
             } catch (RuntimeException e) {
                 // A decoder bug on hostile input is still this image's problem, not the job's.
-                d.failure = d.result(null, ImageRejectedException.Reason.CORRUPT.name(), "cannot be decoded ("
-                        + (e.getMessage() == null ? "no detail" : e.getMessage()) + ")", ErrorCode.INVALID_IMAGE);
+                d.failure = d.refused(ImageProblem.CORRUPT, "cannot be decoded ("
+                        + (e.getMessage() == null ? "no detail" : e.getMessage()) + ")");
                 return d;
             }
-            d.decodeMs = (System.nanoTime() - t0) / 1e6; // as the CLI reports it: decoding only, not hashing
+            d.decodeMs = (System.nanoTime() - t0) / 1e6; // as the service reports it: decoding only, not hashing
             d.width = img.width();
             d.height = img.height();
             d.format = img.format();
             d.exifGps = img.exifGps();
             d.pixelSha256 = PixelHash.sha256(img.rgb());
-            if (img.width() < AuditedGeolocation.MIN_SIDE || img.height() < AuditedGeolocation.MIN_SIDE) {
-                d.failure = d.result(null, TOO_SMALL, "is " + img.width() + "x" + img.height() + " pixels; at least "
-                        + AuditedGeolocation.MIN_SIDE + "x" + AuditedGeolocation.MIN_SIDE + " is needed",
-                        ErrorCode.INVALID_IMAGE);
-                return d;
-            }
             d.image = img;
             return d;
         }
@@ -294,7 +305,13 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
 
             ImageResult result(Prediction p, String code, String reason, ErrorCode auditCode) {
                 return new ImageResult(path, length, contentSha256, pixelSha256, width, height, format, exifGps, p,
-                        code, reason, auditCode, model.bundle().name(), settings.precision());
+                        code, reason, auditCode, model.bundle().name(), model.bundle().manifest().trained(),
+                        settings.precision());
+            }
+
+            /** Refused as the service refuses an image: INVALID_IMAGE in the audit log. */
+            ImageResult refused(ImageProblem problem, String reason) {
+                return result(null, problem.name(), reason, ErrorCode.INVALID_IMAGE);
             }
         }
     }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.geopigeon.engine.bundle.BundleLocator;
-import org.geopigeon.engine.image.ImageLimits;
+import org.geopigeon.service.ImageRules;
 import picocli.CommandLine.Option;
 
 /** Options both batch commands share: where Spark runs, which model, how inputs are read. */
@@ -34,8 +34,8 @@ final class SparkOptions {
     boolean recursive;
 
     @Option(names = "--max-bytes", paramLabel = "N", description = "files larger than this are not read (TOO_LARGE);"
-            + " default ${DEFAULT-VALUE}")
-    long maxBytes = ImageLimits.DEFAULT_MAX_BYTES;
+            + " default ${DEFAULT-VALUE}, the service's limit")
+    long maxBytes = ImageRules.DEFAULT_MAX_BYTES;
 
     Path bundleDir() {
         return BundleLocator.resolve(bundle);
@@ -51,8 +51,8 @@ final class SparkOptions {
         if (!"fp32".equals(precision)) {
             throw new IllegalArgumentException("--precision " + precision + " is not supported: the engine runs fp32");
         }
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("--max-bytes must be positive, got " + maxBytes);
+        if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("--max-bytes must be 1.." + (Integer.MAX_VALUE - 16) + ", got " + maxBytes);
         }
     }
 }

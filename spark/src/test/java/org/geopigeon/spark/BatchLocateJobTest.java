@@ -27,8 +27,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.geopigeon.engine.image.ImageDecoder;
-import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.ChainStatus;
 import org.geopigeon.service.testing.TestDatabase;
@@ -114,7 +112,7 @@ class BatchLocateJobTest {
         Map<String, Row> byName = new HashMap<>();
         rows.forEach(r -> byName.put(local(r).getFileName().toString(), r));
         Map<String, String> expected = Map.of("empty.jpg", "EMPTY", "truncated.jpg", "TRUNCATED",
-                "notes.txt", "UNSUPPORTED_FORMAT", "huge.jpg", "TOO_LARGE", "tiny.png", PartitionLocator.TOO_SMALL);
+                "notes.txt", "UNSUPPORTED_FORMAT", "huge.jpg", "TOO_LARGE", "tiny.png", "TOO_SMALL");
         expected.forEach((name, code) -> {
             Row r = byName.get(name);
             assertEquals(code, r.getAs("error_code"), name);
@@ -129,15 +127,16 @@ class BatchLocateJobTest {
         List<Row> located = rows.stream().filter(r -> r.getAs("error_code") == null).toList();
         assertTrue(located.size() >= 7, "the sample photos are all located");
         List<Path> paths = located.stream().map(BatchLocateJobTest::local).toList();
-        Map<String, JsonNode> cli = CliJson.locate(TestInputs.demoBundle(), paths);
+        // The CLI's audited path (--purpose): one request per image, and the answer carries the pixel hash.
+        Map<String, JsonNode> cli = CliJson.locate(TestInputs.demoBundle(), paths, "--purpose", "test: same answer",
+                "--jdbc", db.jdbcUrl());
         assertEquals(located.size(), cli.size(), "the CLI locates the same files");
-        ImageDecoder decoder = new ImageDecoder();
         for (Row r : located) {
             Path file = local(r);
             JsonNode c = cli.get(file.toString());
             assertNotNull(c, file.toString());
-            assertEquals(c.get("lat").asDouble(), round7(r.getAs("lat")), file + " lat");
-            assertEquals(c.get("lon").asDouble(), round7(r.getAs("lon")), file + " lon");
+            assertEquals(c.get("lat").asDouble(), (double) r.getAs("lat"), file + " lat");
+            assertEquals(c.get("lon").asDouble(), (double) r.getAs("lon"), file + " lon");
             assertEquals(c.get("refined").asBoolean(), (boolean) r.getAs("refined"), file + " refined");
             assertEquals(c.get("confidence").asDouble(), (double) r.getAs("confidence"), file + " confidence");
             assertEquals(c.get("model").asText(), r.getAs("model"));
@@ -146,18 +145,20 @@ class BatchLocateJobTest {
             for (int i = 0; i < cells.size(); i++) {
                 JsonNode cc = c.get("top_cells").get(i);
                 assertEquals(cc.get("rank").asInt(), cells.get(i).getInt(0));
-                assertEquals(cc.get("cell_id").asText(), cells.get(i).getString(2), file + " cell " + i);
-                assertEquals(cc.get("probability").asDouble(), cells.get(i).getDouble(6), file + " p " + i);
+                assertEquals(cc.get("cell_id").asText(), cells.get(i).getString(1), file + " cell " + i);
+                assertEquals(cc.get("probability").asDouble(), cells.get(i).getDouble(5), file + " p " + i);
             }
             JsonNode exif = c.get("exif_gps");
             if (exif.isNull()) {
                 assertNull(r.getAs("exif_lat"), file + " exif");
             } else {
-                assertEquals(exif.get("lat").asDouble(), round7(r.getAs("exif_lat")), file + " exif lat");
-                assertEquals(exif.get("lon").asDouble(), round7(r.getAs("exif_lon")), file + " exif lon");
+                assertEquals(exif.get("lat").asDouble(), (double) r.getAs("exif_lat"), file + " exif lat");
+                assertEquals(exif.get("lon").asDouble(), (double) r.getAs("exif_lon"), file + " exif lon");
+                assertEquals(c.get("exif_distance_km").asDouble(), (double) r.getAs("exif_distance_km"), file + " km");
             }
-            // The pixel hash is the engine's (the CLI's JSON has none; the audit row has the same one).
-            assertEquals(PixelHash.sha256(decoder.decode(file).rgb()), r.getAs("pixel_sha256"), file + " hash");
+            assertEquals(c.get("image_sha256").get(0).asText(), r.getAs("pixel_sha256"), file + " pixel hash");
+            assertEquals(c.get("top_k").asInt(), (int) r.getAs("top_k"), file + " top_k");
+            assertEquals(c.get("trained").asBoolean(), (boolean) r.getAs("trained"));
             assertNotNull(r.getAs("geometry"), file + " geometry");
             assertNotNull(r.getAs("prediction_id"), file + " stored");
         }
@@ -259,9 +260,5 @@ class BatchLocateJobTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static double round7(Object d) {
-        return Math.round((Double) d * 1e7) / 1e7;
     }
 }

@@ -20,9 +20,14 @@ final class CliJson {
     private CliJson() {
     }
 
-    /** @return file name (as given) to its JSON object, for the files the CLI located */
-    static Map<String, JsonNode> locate(Path bundle, List<Path> files) {
+    /**
+     * @param options further locate options (e.g. {@code --purpose P --jdbc URL}: the audited path, which adds
+     *                the pixel hashes)
+     * @return file name (as given) to its JSON object, for the files the CLI located
+     */
+    static Map<String, JsonNode> locate(Path bundle, List<Path> files, String... options) {
         List<String> args = new ArrayList<>(List.of("locate", "--json", "--bundle", bundle.toString()));
+        args.addAll(List.of(options));
         files.forEach(f -> args.add(f.toString()));
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new GeoPigeonCli());

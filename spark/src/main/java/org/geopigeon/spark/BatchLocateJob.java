@@ -3,6 +3,7 @@ package org.geopigeon.spark;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -118,23 +119,24 @@ public final class BatchLocateJob {
             drainListenerBus(sc);
             sc.removeSparkListener(progress);
         }
-        addSkippedEmptyFiles(files, located.rdd().getNumPartitions(), s, counters, spec.out());
+        addFilesNotRead(files, located.rdd().getNumPartitions(), s, counters, spec.out());
         double seconds = (System.nanoTime() - t0) / 1e9;
         return summarise(s.jobId(), spec.out(), seconds, progress.failedAttempts(), counters.auditRowsReused().value());
     }
 
     /**
-     * Spark's file sources skip zero-byte files, so they reach no task. They are still inputs the user
-     * gave: find the listed files without an output row and run them through the same task (they become
-     * EMPTY rows with their audit rows), appended to the output.
+     * The listed files without an output row: zero-byte files (Spark's file sources skip them) and files over
+     * the size limit (never read). They are inputs the user gave, so they go through the same task (EMPTY and
+     * TOO_LARGE rows, with their audit rows), appended to the output. Usually there are none, and then the
+     * row count alone shows it.
      */
-    private void addSkippedEmptyFiles(Dataset<Row> files, int partitions, BatchSettings s, JobCounters counters,
-                                      String out) {
-        // inputFiles() are URIs (file:///a%20b.jpg); the path column is Hadoop's Path text (file:/a b.jpg).
+    private void addFilesNotRead(Dataset<Row> files, int partitions, BatchSettings s, JobCounters counters,
+                                 String out) {
         String[] inputFiles = files.inputFiles();
         if (counters.images().value() >= inputFiles.length) {
             return; // every listed file has its row (the count only includes successful task attempts)
         }
+        // inputFiles() are URIs (file:///a%20b.jpg); the path column is Hadoop's Path text (file:/a b.jpg).
         List<String> all = Arrays.stream(inputFiles)
                 .map(u -> new org.apache.hadoop.fs.Path(URI.create(u)).toString()).toList();
         Dataset<String> listed = spark.createDataset(all, Encoders.STRING()).toDF("path").as(Encoders.STRING());
@@ -144,15 +146,40 @@ public final class BatchLocateJob {
         if (missing.isEmpty()) {
             return;
         }
-        List<Row> rows = missing.stream().sorted().map(p -> RowFactory.create(p, 0L, new byte[0])).toList();
-        Dataset<Row> empty = spark.createDataFrame(rows, ImageFiles.SCHEMA)
+        List<Row> rows = new ArrayList<>(missing.size());
+        Configuration conf = sc().hadoopConfiguration();
+        for (String p : missing.stream().sorted().toList()) {
+            rows.add(notRead(p, conf, s.maxBytes()));
+        }
+        Dataset<Row> notRead = spark.createDataFrame(rows, ImageFiles.SCHEMA)
                 .repartition(Math.max(1, Math.min(partitions, rows.size() / 64 + 1)));
-        sc().setJobDescription("geopigeon batch locate " + s.jobId() + ": " + rows.size() + " files Spark skipped");
+        sc().setJobDescription("geopigeon batch locate " + s.jobId() + ": " + rows.size() + " files not read");
         try {
             GeoParquetOutput.append(GeoParquetOutput.withGeometry(
-                    empty.mapPartitions(new PartitionLocator(s, counters), Encoders.row(LocateRows.SCHEMA))), out);
+                    notRead.mapPartitions(new PartitionLocator(s, counters), Encoders.row(LocateRows.SCHEMA))), out);
         } finally {
             sc().setJobDescription(null);
+        }
+    }
+
+    /**
+     * A file the scan did not read, as a task input row: no content and its length for one over the limit
+     * (TOO_LARGE), no content and length 0 when it cannot be read now (UNREADABLE), else its bytes (a
+     * zero-byte file: EMPTY; or a file that changed after the listing).
+     */
+    private static Row notRead(String path, Configuration conf, long maxBytes) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            FileSystem fs = p.getFileSystem(conf);
+            long length = fs.getFileStatus(p).getLen();
+            if (length > maxBytes) {
+                return RowFactory.create(path, length, null);
+            }
+            try (java.io.InputStream in = fs.open(p)) {
+                return RowFactory.create(path, length, in.readNBytes((int) maxBytes));
+            }
+        } catch (IOException e) {
+            return RowFactory.create(path, 0L, null); // gone or unreadable since the listing: an UNREADABLE row
         }
     }
 

@@ -95,11 +95,6 @@ public final class GalleryEmbedder implements MapPartitionsFunction<Row, Row> {
         List<LatLon> where = new ArrayList<>();
         for (Row r : batch) {
             String path = r.getString(0);
-            if (r.isNullAt(2)) {
-                out.add(skipped(path, ImageRejectedException.Reason.TOO_LARGE.name(), "is " + r.getLong(1)
-                        + " bytes, more than the limit of " + maxBytes + " bytes (not read)"));
-                continue;
-            }
             LatLon listed = r.isNullAt(3) || r.isNullAt(4) ? null : new LatLon(r.getDouble(3), r.getDouble(4));
             DecodedImage img;
             try {

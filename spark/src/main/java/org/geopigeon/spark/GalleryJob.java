@@ -86,6 +86,9 @@ public final class GalleryJob {
         }
     }
 
+    /** Skip count of files the scan did not read: zero bytes, or over the size limit. */
+    public static final String NOT_READ = "NOT_READ";
+
     private static final StructType LOCATION = new StructType(new StructField[] {
             DataTypes.createStructField("loc_path", DataTypes.StringType, false),
             DataTypes.createStructField("lat", DataTypes.DoubleType, false),
@@ -149,6 +152,11 @@ public final class GalleryJob {
                 } else {
                     skipped.put(r.getString(0), r.getLong(1));
                 }
+            }
+            long notRead = files.inputFiles().length - scanned;
+            if (notRead > 0) {
+                skipped.put(NOT_READ, notRead); // empty, or over --max-bytes: Spark's scan never read them
+                scanned += notRead;
             }
             embedded.where(col("skip_code").isNotNull()).orderBy("path").limit(10).collectAsList()
                     .forEach(r -> log.accept("skip " + r.getString(0) + ": " + r.getString(5)));

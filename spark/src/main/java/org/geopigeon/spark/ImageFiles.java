@@ -1,7 +1,6 @@
 package org.geopigeon.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import java.util.List;
 import org.apache.spark.sql.AnalysisException;
@@ -13,14 +12,15 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The input of the batch jobs: every file under a Hadoop path or glob (local, HDFS, S3A, GCS, ABFS:
+ * The input of the batch jobs: every file under Hadoop paths or globs (local, HDFS, S3A, GCS, ABFS:
  * whatever file systems the cluster has connectors for), read with Spark's {@code binaryFile} source.
  *
- * <p>Rows are {@code (path, length, content)}. Files above {@code maxBytes} come with a null content and are
- * never read: Spark's binaryFile reader applies filters on {@code length} before it opens a file, so the
- * two filtered scans below read only the small files' bytes. A huge file therefore becomes a TOO_LARGE
- * row instead of a task that fails on a 2 GB byte array. Hidden files (names starting with "." or "_")
- * are skipped by Spark, as everywhere in Hadoop.
+ * <p>Rows are {@code (path, length, content)} of the files of at most {@code maxBytes}: Spark's binaryFile
+ * reader applies the filter on {@code length} before it opens a file, so a huge file is never read (no task
+ * fails on a 2 GB byte array). Spark's file sources also skip zero-byte files. Both kinds are still inputs
+ * the user gave: {@link Dataset#inputFiles()} of the returned dataset lists every file, and the jobs give
+ * the missing ones their rows ({@link BatchLocateJob}) or count them ({@link GalleryJob}). Hidden files
+ * (names starting with "." or "_") are skipped, as everywhere in Hadoop.
  */
 public final class ImageFiles {
 
@@ -53,10 +53,6 @@ public final class ImageFiles {
             }
             throw e instanceof RuntimeException r ? r : new BatchException("cannot list " + String.join(", ", inputs) + ": " + e.getMessage(), e);
         }
-        Dataset<Row> small = files.where(col("length").leq(maxBytes)).select("path", "length", "content");
-        Dataset<Row> large = files.where(col("length").gt(maxBytes))
-                .select(col("path"), col("length"), lit(null).cast("binary").as("content"))
-                .coalesce(1); // usually empty: one task instead of one per input split
-        return small.unionAll(large);
+        return files.where(col("length").leq(maxBytes)).select("path", "length", "content");
     }
 }

@@ -247,8 +247,10 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
         private Decoded decode(Row row) {
             Decoded d = new Decoded(row.getString(0), row.getLong(1));
             if (row.isNullAt(2)) {
-                d.failure = d.refused(ImageProblem.TOO_LARGE, "is " + d.length + " bytes, more than the limit of "
-                        + settings.maxBytes() + " bytes (not read)");
+                d.failure = d.length > settings.maxBytes()
+                        ? d.refused(ImageProblem.TOO_LARGE, "is " + d.length + " bytes, more than the limit of "
+                                + settings.maxBytes() + " bytes (not read)")
+                        : d.refused(ImageProblem.UNREADABLE, "cannot be read (gone or unreadable since it was listed)");
                 return d;
             }
             byte[] content = (byte[]) row.get(2);

@@ -14,6 +14,19 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
+    /** Attempts per task in local mode, as on a cluster ({@code spark.task.maxFailures} defaults to 4). */
+    static final int LOCAL_TASK_ATTEMPTS = 4;
+
+    /**
+     * {@code local[N]} and {@code local[*]} run each task once: a failed task (a database hiccup) fails the job.
+     * They become {@code local[N,4]}, so local jobs retry like cluster jobs (the audit rows are idempotent);
+     * any other master, or one that names its attempts, is kept.
+     */
+    static String withRetries(String master) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)\\]").matcher(master.trim());
+        return m.matches() ? "local[" + m.group(1) + "," + LOCAL_TASK_ATTEMPTS + "]" : master;
+    }
+
     /**
      * A session with the executor plugin and Sedona's SQL functions, or the active one's settings when
      * spark-submit already chose a master ({@code masterOrNull} then may be null).
@@ -24,9 +37,9 @@ public final class SparkSessions {
     public static SparkSession create(String appName, String masterOrNull, Map<String, String> conf) {
         SparkConf sc = new SparkConf(true); // loads spark.* system properties set by spark-submit
         if (masterOrNull != null) {
-            sc.setMaster(masterOrNull);
+            sc.setMaster(withRetries(masterOrNull));
         } else if (!sc.contains("spark.master")) {
-            sc.setMaster("local[*]");
+            sc.setMaster(withRetries("local[*]"));
         }
         sc.setAppName(appName);
         // Our own progress lines replace the console progress bar, which garbles stderr.

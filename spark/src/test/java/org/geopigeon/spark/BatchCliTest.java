@@ -48,4 +48,12 @@ class BatchCliTest {
         assertTrue(k.err().contains("--top-k must be between 1 and 50"), k.err());
         assertFalse(k.err().contains("Exception"), k.err());
     }
+
+    @Test
+    void localMastersRetryFailedTasksLikeClusters() {
+        assertEquals("local[2,4]", SparkSessions.withRetries("local[2]"));
+        assertEquals("local[*,4]", SparkSessions.withRetries("local[*]"));
+        assertEquals("local[2,1]", SparkSessions.withRetries("local[2,1]"));
+        assertEquals("yarn", SparkSessions.withRetries("yarn"));
+    }
 }

@@ -70,10 +70,12 @@ public final class BatchCli implements Callable<Integer> {
     @Option(names = "--no-refine", description = "skip retrieval refinement: report the top cell's centroid")
     boolean noRefine;
 
+    /** Runs the command and exits with its code (0 all located, 1 failures, 2 usage). */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
+    /** Runs the command; returns its exit code. */
     public static int run(String... args) {
         return new CommandLine(new BatchCli()).execute(args);
     }

@@ -60,6 +60,7 @@ public final class BatchLocateJob {
     private final SparkSession spark;
     private final Consumer<String> log;
 
+    /** @param log receives progress lines (one per finished partition) and the job's first line; may be null */
     public BatchLocateJob(SparkSession spark, Consumer<String> log) {
         this.spark = Objects.requireNonNull(spark, "spark");
         this.log = log == null ? line -> { } : log;

@@ -45,16 +45,19 @@ public record BatchSettings(String jobId, String purpose, String principal, Stri
         hook = hook == null ? PartitionHook.NONE : hook;
     }
 
+    /** The same settings with another test hook. */
     public BatchSettings withHook(PartitionHook h) {
         return new BatchSettings(jobId, purpose, principal, submittedBy, clientAddress, bundle, precision, topK, refine,
                 maxBytes, maxPixels, jdbc, store, h);
     }
 
+    /** The same settings storing predictions under {@code s} (null: audit rows only). */
     public BatchSettings withStore(StoreTarget s) {
         return new BatchSettings(jobId, purpose, principal, submittedBy, clientAddress, bundle, precision, topK, refine,
                 maxBytes, maxPixels, jdbc, s, hook);
     }
 
+    /** The same settings with the bundle found at {@code b}. */
     public BatchSettings withBundle(BundleRef b) {
         return new BatchSettings(jobId, purpose, principal, submittedBy, clientAddress, b, precision, topK, refine,
                 maxBytes, maxPixels, jdbc, store, hook);

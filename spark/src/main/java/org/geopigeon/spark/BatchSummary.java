@@ -23,10 +23,12 @@ public record BatchSummary(String jobId, long images, long located, Map<String, 
         failuresByReason = Map.copyOf(failuresByReason);
     }
 
+    /** Rows without an estimate. */
     public long failed() {
         return images - located;
     }
 
+    /** Rows per second of wall time. */
     public double imagesPerSecond() {
         return images / Math.max(seconds, 1e-9);
     }

@@ -20,10 +20,12 @@ public record BundleRef(String sharedPath, String sparkFileName) implements Seri
         }
     }
 
+    /** A folder every node sees at this (absolute) path. */
     public static BundleRef shared(Path dir) {
         return new BundleRef(dir.toAbsolutePath().normalize().toString(), null);
     }
 
+    /** A folder added with {@code SparkContext.addFile(dir, true)} under its last path element {@code name}. */
     public static BundleRef shipped(String name) {
         return new BundleRef(null, name);
     }

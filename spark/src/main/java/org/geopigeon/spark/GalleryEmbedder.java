@@ -48,6 +48,11 @@ public final class GalleryEmbedder implements MapPartitionsFunction<Row, Row> {
     private final String precision;
     private final long maxBytes;
 
+    /**
+     * @param bundle    where executors find the model bundle
+     * @param precision inference precision (part of the model cache key)
+     * @param maxBytes  the decoder's size limit, bytes
+     */
     public GalleryEmbedder(BundleRef bundle, String precision, long maxBytes) {
         this.bundle = bundle;
         this.precision = precision;

@@ -97,6 +97,7 @@ public final class GalleryJob {
     private final SparkSession spark;
     private final Consumer<String> log;
 
+    /** @param log receives progress and skip lines; may be null */
     public GalleryJob(SparkSession spark, Consumer<String> log) {
         this.spark = Objects.requireNonNull(spark, "spark");
         this.log = log == null ? line -> { } : log;

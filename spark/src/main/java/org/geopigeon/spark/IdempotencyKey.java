@@ -16,6 +16,7 @@ public final class IdempotencyKey {
     private IdempotencyKey() {
     }
 
+    /** The key of one file of one job (64 hex digits). */
     public static String of(String jobId, String path, String contentSha256OrNull) {
         MessageDigest md = PixelHash.sha256();
         md.update(jobId.getBytes(StandardCharsets.UTF_8));

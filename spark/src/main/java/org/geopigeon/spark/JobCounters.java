@@ -15,10 +15,12 @@ import org.apache.spark.util.LongAccumulator;
 public record JobCounters(LongAccumulator images, LongAccumulator failed, LongAccumulator auditRowsReused)
         implements Serializable {
 
+    /** Accumulator names, as the Spark UI shows them. */
     public static final String IMAGES = "geopigeon.images";
     public static final String FAILED = "geopigeon.failed";
     public static final String REUSED = "geopigeon.auditRowsReused";
 
+    /** New accumulators registered with {@code sc} (on the driver, before the job). */
     public static JobCounters register(SparkContext sc) {
         return new JobCounters(sc.longAccumulator(IMAGES), sc.longAccumulator(FAILED), sc.longAccumulator(REUSED));
     }

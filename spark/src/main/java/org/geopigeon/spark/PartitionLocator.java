@@ -52,6 +52,10 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
     private final BatchSettings settings;
     private final JobCounters counters;
 
+    /**
+     * @param settings shipped to every task with this function
+     * @param counters accumulators the tasks add to
+     */
     public PartitionLocator(BatchSettings settings, JobCounters counters) {
         this.settings = settings;
         this.counters = counters;

@@ -27,6 +27,7 @@ public final class AuditInsertBenchmark {
     private AuditInsertBenchmark() {
     }
 
+    /** {@code JDBC_URL [rows] [batch] [writers]}; prints rows/s per writer pattern. */
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: AuditInsertBenchmark JDBC_URL [rows=2000] [batch=8] [writers=4]");

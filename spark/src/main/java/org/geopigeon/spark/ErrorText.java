@@ -38,7 +38,8 @@ final class ErrorText {
         return m == null || m.isBlank() ? "unexpected failure (" + t.getClass().getSimpleName() + ")" : firstLine(m);
     }
 
-    private static String firstLine(String s) {
+    /** The first line of {@code s}, at most 300 characters. */
+    static String firstLine(String s) {
         if (s == null) {
             return "no detail";
         }

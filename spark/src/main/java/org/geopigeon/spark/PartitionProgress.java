@@ -51,8 +51,8 @@ public final class PartitionProgress extends SparkListener {
         int partition = end.taskInfo().partitionId();
         if (!(end.reason() instanceof Success$)) {
             failedAttempts.incrementAndGet();
-            String why = end.reason() instanceof ExceptionFailure ef ? firstLine(ef.description())
-                    : end.reason() instanceof TaskFailedReason f ? firstLine(f.toErrorString()) : end.reason().toString();
+            String why = end.reason() instanceof ExceptionFailure ef ? ErrorText.firstLine(ef.description())
+                    : end.reason() instanceof TaskFailedReason f ? ErrorText.firstLine(f.toErrorString()) : end.reason().toString();
             out.accept(String.format(Locale.ROOT, "partition %d attempt %d failed (%s); Spark retries it",
                     partition, end.taskInfo().attemptNumber(), why));
             return;
@@ -71,14 +71,5 @@ public final class PartitionProgress extends SparkListener {
     /** Task attempts that failed (and were retried or failed the job). */
     public int failedAttempts() {
         return failedAttempts.get();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "no detail";
-        }
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

@@ -110,7 +110,7 @@ public final class BatchCli implements Callable<Integer> {
             SparkContext sc = session.sparkContext();
             String who = principal != null && !principal.isBlank() ? principal : sc.sparkUser();
             BatchSettings settings = new BatchSettings(jobId != null ? jobId : UUID.randomUUID().toString(), purpose, who,
-                    sc.sparkUser(), sc.getConf().get("spark.driver.host", "unknown"), BundleRef.shared(spark.bundleDir()),
+                    sc.sparkUser(), sc.isLocal() ? "local" : sc.getConf().get("spark.driver.host", "unknown"), BundleRef.shared(spark.bundleDir()),
                     spark.precision, topK, noRefine ? Boolean.FALSE : null, spark.maxBytes, ImageRules.DEFAULT_MAX_PIXELS,
                     new JdbcTarget(url, config.jdbcUser(), config.jdbcPassword()), null, null);
             Path bundleDir = spark.bundleDir();

@@ -42,6 +42,11 @@ public final class SparkSessions {
             sc.setMaster(withRetries("local[*]"));
         }
         sc.setAppName(appName);
+        if (sc.get("spark.master").startsWith("local")) {
+            // Everything runs in this JVM: keep Spark's RPC and UI on the loopback interface.
+            sc.setIfMissing("spark.driver.host", "127.0.0.1");
+            sc.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
         // Our own progress lines replace the console progress bar, which garbles stderr.
         sc.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.forEach(sc::set);

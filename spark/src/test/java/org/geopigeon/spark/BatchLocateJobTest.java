@@ -219,6 +219,15 @@ class BatchLocateJobTest {
         BatchException missing = assertThrows(BatchException.class, () -> new BatchLocateJob(spark, null).run(
                 spec(List.of(dir.resolve("nothing-here").toString()), dir.resolve("o"), false, false), settings("job-y")));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        // Fail closed: no reachable audit database, no job (port 9 on loopback: nothing listens).
+        BatchSettings noDb = new BatchSettings("job-z", "p", "a", null, null, BundleRef.shared(dir), "fp32", null,
+                null, 1000, 1000, new JdbcTarget("jdbc:postgresql://127.0.0.1:9/none?connectTimeout=2", null, null),
+                null, null);
+        BatchException db = assertThrows(BatchException.class, () -> new BatchLocateJob(spark, null).run(
+                spec(List.of(TestInputs.samplePhotos().toString()), dir.resolve("o2"), false, false), noDb));
+        assertTrue(db.getMessage().contains("cannot prepare the audit database"), db.getMessage());
+        assertFalse(db.getMessage().contains("Exception"), db.getMessage());
+        assertFalse(Files.exists(dir.resolve("o2")), "nothing written");
     }
 
     private static void assertGeoParquetMetadata(Path out) throws IOException {

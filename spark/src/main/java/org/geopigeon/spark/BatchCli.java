@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * gallery building on Spark ({@link GalleryJob}). The main class for {@code ./geopigeon batch} (local
  * mode) and for {@code spark-submit --class org.geopigeon.spark.BatchCli} on a cluster.
  */
-@Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false, version = "GeoPigeon 0.1.0",
+@Command(name = "geopigeon batch", mixinStandardHelpOptions = true, sortOptions = false, version = "GeoPigeon 0.1.0",
         subcommands = {BatchCli.GalleryCommand.class},
         description = {"Geolocate every image under Hadoop paths or globs on Apache Spark; write GeoParquet (point"
                 + " geometry, EPSG:4326), one row per file, and one audit row per file in the PostGIS audit log.",

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {LocateCommand.class, InspectCommand.class, GeocellsCommand.class, TrainCommand.class,
                 ZeroshotCommand.class, PretrainCommand.class, EvaluateCommand.class,
                 AuditCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
-        footer = {"%n  batch     Batch locate, gallery building on Apache Spark (./geopigeon batch --help)"})
+        footer = {"%n  batch     Batch locate and gallery building on Apache Spark (batch --help)"})
 public final class GeoPigeonCli {
 
     public static void main(String[] args) {

@@ -3,7 +3,8 @@
   GeoPigeon: where the photo's EXIF GPS says it was taken vs. where the model puts it.
   Layer: geopigeon.predicted_points (default geometry geom = the estimate), plus
     exif_geom  (Point, EPSG:4326, NULL when the image carried no GPS)
-    error_line (LineString, EPSG:4326, estimate -> EXIF point, NULL without GPS)
+    error_line (MultiLineString, EPSG:4326, estimate -> EXIF point the short way, split at +-180 when it
+                crosses the antimeridian; NULL without GPS)
   Symbolizers pick those columns with <Geometry><ogc:PropertyName>, which is plain SLD 1.0.
 -->
 <StyledLayerDescriptor version="1.0.0"

@@ -1,6 +1,8 @@
 package org.geopigeon.app;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -11,7 +13,10 @@ import javax.sql.DataSource;
 import org.geopigeon.service.GeoPigeonConfig;
 import org.geopigeon.service.store.AuditLog;
 import org.geopigeon.service.store.AuditRecord;
+import org.geopigeon.service.store.AuditTrail;
 import org.geopigeon.service.store.ChainStatus;
+import org.geopigeon.service.store.ReplayResult;
+import org.geopigeon.service.store.SpoolStatus;
 import org.geopigeon.service.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,10 +26,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code geopigeon audit}: checks and lists the hash-chained audit log in PostGIS. */
+/**
+ * {@code geopigeon audit}: checks and lists the hash-chained audit log in PostGIS, and the local spool where
+ * audit rows of refusals wait while the database cannot take them.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check or list the audit log of geolocation requests (see docs/ethics.md).",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.ListRows.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.ListRows.class, AuditCommand.Replay.class})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec
@@ -50,6 +58,12 @@ final class AuditCommand implements Callable<Integer> {
                 description = "(default: $GEOPIGEON_JDBC_PASSWORD or the URL's; prompts when given without a value)")
         String password;
 
+        @Option(names = "--spool", paramLabel = "DIR",
+                description = "root of the service's audit spool (default: $GEOPIGEON_AUDIT_SPOOL_DIR,"
+                        + " -Dgeopigeon.audit.spoolDir or ~/.geopigeon/audit-spool); the rows of this database are"
+                        + " in its subfolder for --jdbc's host:port/database (write the host as the service does)")
+        Path spool;
+
         DataSource dataSource(CommandLine cmd) {
             GeoPigeonConfig env = GeoPigeonConfig.fromEnvironment();
             String u = url != null ? url : env.jdbcUrl();
@@ -59,13 +73,22 @@ final class AuditCommand implements Callable<Integer> {
             return env.withJdbc(u, user != null ? user : env.jdbcUser(), password != null ? password : env.jdbcPassword())
                     .dataSource();
         }
+
+        /** The audit log with this database's spool; close it after use (it may start a replay thread). */
+        AuditTrail trail(CommandLine cmd) {
+            Path root = spool != null ? spool : GeoPigeonConfig.fromEnvironment().auditSpoolDir();
+            return AuditTrail.withoutBackgroundReplay(dataSource(cmd), root);
+        }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Recompute the hash chain; prints OK and the row count, or the first broken row and why.",
+            description = {"Recompute the hash chain; prints OK and the row count, or the first broken row and why.",
+                    "Then reports audit rows that wait in the local spool (refusals recorded while the database"
+                            + " could not take them) and are not yet in the log."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:chain intact", "1:chain broken (tampering or deletion)", "2:invalid command line",
-                    "3:database unreachable or schema missing"})
+            exitCodeList = {"0:chain intact, nothing waiting in the spool", "1:chain broken (tampering or deletion)",
+                    "2:invalid command line", "3:database unreachable or schema missing",
+                    "4:chain intact, but spooled rows are not yet in the log (or a spool line is damaged)"})
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -77,28 +100,107 @@ final class AuditCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            ChainStatus status;
-            try {
-                status = new AuditLog(jdbc.dataSource(spec.commandLine())).verify();
-            } catch (StoreException e) {
-                err.println("error: " + e.getMessage());
-                err.flush();
-                return 3;
-            }
-            if (status.intact()) {
+            try (AuditTrail trail = jdbc.trail(spec.commandLine())) {
+                ChainStatus status;
+                try {
+                    status = trail.auditLog().verify();
+                } catch (StoreException e) {
+                    err.println("error: " + e.getMessage());
+                    spoolReport(trail, out, err);
+                    err.flush();
+                    out.flush();
+                    return 3;
+                }
+                if (!status.intact()) {
+                    out.println("BROKEN: audit row " + status.brokenId() + ": " + status.reason());
+                    spoolReport(trail, out, err);
+                    out.flush();
+                    return 1;
+                }
                 out.println("OK: audit chain intact, " + status.rowsChecked() + " rows");
+                boolean clear = spoolReport(trail, out, err);
                 out.flush();
-                return 0;
+                err.flush();
+                return clear ? 0 : 4;
             }
-            out.println("BROKEN: audit row " + status.brokenId() + ": " + status.reason());
-            out.flush();
-            return 1;
+        }
+
+        /** Prints what waits in the spool; true when nothing does and nothing is damaged. */
+        private static boolean spoolReport(AuditTrail trail, PrintWriter out, PrintWriter err) {
+            SpoolStatus s;
+            try {
+                s = trail.status();
+            } catch (UncheckedIOException e) {
+                err.println("error: cannot read the audit spool " + trail.spool().folder() + ": "
+                        + e.getCause().getMessage() + " (run as the service's user, or pass --spool)");
+                return false;
+            }
+            if (s.notInLog() == null) {
+                out.println("SPOOLED: the local spool " + s.folder() + " holds " + s.rows() + " audit rows (oldest"
+                        + " spooled " + s.oldest() + "); the database could not be asked which are in the log");
+            } else if (s.notInLog() > 0) {
+                out.println("PENDING: " + s.notInLog() + " audit rows of refused or failed requests wait in the"
+                        + " local spool " + s.folder() + " and are not yet in the log (oldest spooled " + s.oldest()
+                        + "); the service replays them once the database takes writes, or run"
+                        + " 'geopigeon audit replay'");
+            }
+            for (String problem : s.problems()) {
+                out.println("DAMAGED: spool " + s.folder() + ": " + problem);
+            }
+            return s.clear();
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Write the audit rows waiting in the local spool into the audit log now (in spool order,"
+                    + " each once); the service also does this by itself once the database takes writes.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:nothing left in the spool", "2:invalid command line",
+                    "3:database unreachable or refusing the rows", "4:rows are left (another process is replaying"
+                    + " them, or a spool line is damaged)"})
+    static final class Replay implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        JdbcOptions jdbc;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (AuditTrail trail = jdbc.trail(spec.commandLine())) {
+                ReplayResult r;
+                SpoolStatus after;
+                try {
+                    r = trail.replayPending();
+                    after = trail.status();
+                } catch (StoreException e) {
+                    err.println("error: " + e.getMessage());
+                    err.flush();
+                    return 3;
+                } catch (UncheckedIOException e) {
+                    err.println("error: cannot read the audit spool " + trail.spool().folder() + ": "
+                            + e.getCause().getMessage() + " (run as the service's user, or pass --spool)");
+                    err.flush();
+                    return 3;
+                }
+                int waiting = after.notInLog() == null ? after.rows() : after.notInLog();
+                out.println("replayed " + r.replayed() + " spooled audit rows into the log" + (r.alreadyInLog() > 0
+                        ? " (" + r.alreadyInLog() + " were in it already)" : "") + "; " + waiting
+                        + " rows still wait in " + after.folder() + (r.skipped() ? " (another process is replaying"
+                        + " them)" : ""));
+                after.problems().forEach(p -> out.println("DAMAGED: " + p));
+                out.flush();
+                return after.clear() ? 0 : 4;
+            }
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Print audit rows, oldest first, tab-separated: id, time, principal, client, outcome,"
-                    + " error code, prediction id, model, purpose, image hashes.")
+                    + " error code, prediction id, model, purpose, image hashes, and for a row that waited in the"
+                    + " local spool while the database was unavailable, when it was spooled.")
     static final class ListRows implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -125,12 +227,12 @@ final class AuditCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
                 return 3;
             }
-            out.println("id\tts\tprincipal\tclient\toutcome\terror\tprediction\tmodel\tpurpose\timages");
+            out.println("id\tts\tprincipal\tclient\toutcome\terror\tprediction\tmodel\tpurpose\timages\tspooled_at");
             for (AuditRecord r : rows) {
                 out.println(r.id() + "\t" + r.ts() + "\t" + r.principal() + "\t" + nz(r.clientAddress()) + "\t"
                         + r.outcome().dbValue() + "\t" + nz(r.errorCode()) + "\t" + nz(r.predictionId()) + "\t"
                         + nz(r.model()) + "\t" + nz(r.purpose()).replace('\t', ' ').replace('\n', ' ') + "\t"
-                        + String.join(",", r.imageSha256()));
+                        + String.join(",", r.imageSha256()) + "\t" + nz(r.spooledAt()));
             }
             out.flush();
             return 0;

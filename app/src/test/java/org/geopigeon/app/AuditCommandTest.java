@@ -17,6 +17,10 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.geopigeon.service.store.AuditEntry;
 import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.AuditSpool;
+import org.geopigeon.service.store.AuditTrail;
+import org.geopigeon.service.store.ErrorCode;
+import org.geopigeon.service.store.Migrations;
 import org.geopigeon.service.testing.TestDatabase;
 import org.geopigeon.service.testing.ThrowawayPostgis;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,51 @@ class AuditCommandTest {
         assertEquals(1, count(db, "SELECT count(*) FROM geopigeon.audit_log WHERE outcome = 'refused'"
                 + " AND error_code = 'INVALID_IMAGE'"));
         assertEquals(0, run("audit", "verify", "--jdbc", db.jdbcUrl()).exit());
+    }
+
+    @Test
+    void verifyReportsRowsWaitingInTheSpoolAndReplayWritesThemIntoTheChain() throws Exception {
+        TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("cli_spool");
+        Path spoolRoot = dir.resolve("spool");
+        new AuditLog(db.dataSource()).record(entry("written"));
+        // What a service leaves behind when the database was down: two refusals in its spool.
+        try (AuditSpool spool = AuditSpool.forDatabase(spoolRoot,
+                AuditTrail.databaseOf(Migrations.dataSource(db.jdbcUrl(), null, null)))) {
+            spool.append(entry("spooled 1").refused(ErrorCode.INVALID_IMAGE), "test outage");
+            spool.append(entry("spooled 2").refused(ErrorCode.BUSY), "test outage");
+        }
+
+        Run pending = run("audit", "verify", "--jdbc", db.jdbcUrl(), "--spool", spoolRoot.toString());
+        assertEquals(4, pending.exit(), pending.out() + pending.err());
+        assertTrue(pending.out().startsWith("OK: audit chain intact, 1 rows"), pending.out());
+        assertTrue(pending.out().contains("PENDING: 2 audit rows") && pending.out().contains("audit replay"),
+                pending.out());
+
+        Run replay = run("audit", "replay", "--jdbc", db.jdbcUrl(), "--spool", spoolRoot.toString());
+        assertEquals(0, replay.exit(), replay.out() + replay.err());
+        assertTrue(replay.out().startsWith("replayed 2 spooled audit rows into the log; 0 rows still wait in"), replay.out());
+
+        Run ok = run("audit", "verify", "--jdbc", db.jdbcUrl(), "--spool", spoolRoot.toString());
+        assertEquals(0, ok.exit(), ok.out());
+        assertEquals("OK: audit chain intact, 3 rows", ok.out().strip());
+
+        List<String> lines = run("audit", "list", "--jdbc", db.jdbcUrl()).out().lines().toList();
+        assertTrue(lines.get(0).endsWith("\tspooled_at"), lines.get(0));
+        assertTrue(lines.get(1).endsWith("\t"), "a row written directly has no spool time: " + lines.get(1));
+        assertTrue(lines.get(2).contains("spooled 1") && lines.get(2).matches(".*\t20\\d\\d-.*"), lines.get(2));
+    }
+
+    @Test
+    void verifyWithTheDatabaseDownStillCountsTheSpool() throws Exception {
+        Path spoolRoot = dir.resolve("spool");
+        String url = "jdbc:postgresql://127.0.0.1:9/none?user=x";
+        try (AuditSpool spool = AuditSpool.forDatabase(spoolRoot,
+                AuditTrail.databaseOf(Migrations.dataSource(url, null, null)))) {
+            spool.append(entry("while down").refused(ErrorCode.STORE_FAILED), "test outage");
+        }
+        Run r = run("audit", "verify", "--jdbc", url, "--spool", spoolRoot.toString());
+        assertEquals(3, r.exit());
+        assertTrue(r.out().contains("SPOOLED: the local spool") && r.out().contains("holds 1 audit rows"), r.out());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.geopigeon.service;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ import org.geopigeon.engine.predict.Stage;
 import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.service.store.AuditEntry;
 import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.AuditReceipt;
+import org.geopigeon.service.store.AuditSpool;
+import org.geopigeon.service.store.AuditTrail;
 import org.geopigeon.service.store.ErrorCode;
 import org.geopigeon.service.store.Migrations;
 import org.geopigeon.service.store.PredictionStore;
@@ -63,6 +67,7 @@ public final class AuditedGeolocation {
     private final DataSource dataSource;
     private final boolean migrate;
     private final AuditLog auditLog;
+    private final AuditTrail auditTrail;
     private final PredictionStore store;
     private final ServiceLimits limits;
     private final ImageDecoder decoder;
@@ -79,11 +84,21 @@ public final class AuditedGeolocation {
      */
     public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate,
                               ServiceLimits limits) {
+        this(model, dataSource, migrate, limits, AuditSpool.defaultRoot(System::getProperty, System::getenv));
+    }
+
+    /**
+     * @param auditSpoolDir root of the local spool for audit rows of refusals the database cannot take
+     *                      ({@link AuditTrail})
+     */
+    public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate,
+                              ServiceLimits limits, Path auditSpoolDir) {
         this.model = Objects.requireNonNull(model, "model");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.migrate = migrate;
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.auditLog = new AuditLog(dataSource);
+        this.auditTrail = new AuditTrail(dataSource, auditSpoolDir);
+        this.auditLog = auditTrail.auditLog();
         this.store = new PredictionStore(dataSource);
         this.decoder = limits.images().decoder();
         this.slots = new Semaphore(limits.maxConcurrent(), true);
@@ -274,14 +289,15 @@ public final class AuditedGeolocation {
                 predictionId = s.predictionId();
                 auditId = s.auditId();
             } else {
-                auditId = auditLog.record(entry);
+                auditId = auditTrail.record(entry);
             }
         } catch (StoreException e) {
             String incident = Incidents.log(LOG, ErrorCode.STORE_FAILED, "result withheld: the prediction and its"
                     + " audit row could not be written", e);
+            // StoreException messages are client-safe (no SQL, no driver text): they say what failed and why.
             throw refuse(entry, ErrorCode.STORE_FAILED, "the result was withheld because it could not be recorded"
-                    + " in the audit log (incident " + incident + "; the server log has the details)", null,
-                    incident);
+                    + " in the audit log: " + e.getMessage() + " (incident " + incident
+                    + "; the server log has the details)", null, incident, e);
         }
         return new Located(prediction, GeolocationResult.of(prediction, m.trained(), predictionId, auditId, topK,
                 views, hashes));
@@ -310,33 +326,33 @@ public final class AuditedGeolocation {
      */
     private GeolocationException refuse(AuditEntry entry, ErrorCode code, String message, ImageProblem problem,
                                         String incident) {
+        return refuse(entry, code, message, problem, incident, null);
+    }
+
+    /** @param why the database failure behind a STORE_FAILED, so a timed-out database is not waited for twice */
+    private GeolocationException refuse(AuditEntry entry, ErrorCode code, String message, ImageProblem problem,
+                                        String incident, Throwable why) {
         AuditEntry refused = entry.refused(code);
         if (incident != null) {
             Map<String, Object> params = new LinkedHashMap<>(refused.parameters());
             params.put("incident", incident);
             refused = refused.withParameters(params);
         }
-        try {
-            long id = recordRefusal(refused);
-            LOG.debug("{} refused ({}), audit row {}: {}", refused.principal(), code, id, message);
-            return new GeolocationException(code, message, null, id, problem, incident);
-        } catch (StoreException e) {
-            String lost = Incidents.log(LOG, ErrorCode.STORE_FAILED, "the audit row of a request refused with "
-                    + code + " could not be written", e);
-            return new GeolocationException(code, message + ". The refusal could not be recorded in the audit log"
-                    + " either (incident " + lost + ")", null, null, problem, incident != null ? incident : lost);
+        AuditReceipt receipt = recordRefusal(refused, why);
+        if (receipt.auditId() != null) {
+            LOG.debug("{} refused ({}), audit row {}: {}", refused.principal(), code, receipt.auditId(), message);
         }
+        String ref = incident != null ? incident : receipt.incidentId();
+        return new GeolocationException(code, message + receipt.clientNote(), null, receipt.auditId(), problem, ref);
     }
 
     /**
-     * Writes the audit row of a refused or failed request: the one place that does, so a fallback for a
-     * database that cannot take the row (a local spool) plugs in here.
-     *
-     * @throws StoreException when the row could not be written
+     * Writes the audit row of a refused or failed request: the one place that does. When the database cannot
+     * take it, the row waits in the local spool and is replayed into the hash chain later ({@link AuditTrail}).
      */
-    private long recordRefusal(AuditEntry refused) {
-        ensureSchema();
-        return auditLog.record(refused);
+    private AuditReceipt recordRefusal(AuditEntry refused, Throwable why) {
+        // Spooled locally when the database cannot take it (AuditTrail); the refusal goes out either way.
+        return auditTrail.recordRefusal(refused, this::ensureSchema, why);
     }
 
     private void ensureSchema() {
@@ -375,5 +391,10 @@ public final class AuditedGeolocation {
 
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /** The audit log with its local spool: front ends record their own refusals here. */
+    public AuditTrail auditTrail() {
+        return auditTrail;
     }
 }

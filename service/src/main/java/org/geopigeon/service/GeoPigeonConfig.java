@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.service.store.AuditSpool;
+import org.geopigeon.service.store.DatabaseTimeouts;
 import org.geopigeon.service.store.Migrations;
 
 /**
@@ -27,6 +29,10 @@ import org.geopigeon.service.store.Migrations;
  *   <tr><td>geopigeon.maxImagePixels</td><td>GEOPIGEON_MAX_IMAGE_PIXELS</td><td>80000000 per image (header)</td></tr>
  *   <tr><td>geopigeon.maxMegapixelsInFlight</td><td>GEOPIGEON_MAX_MEGAPIXELS_IN_FLIGHT</td><td>320, decoded pixels
  *       held by all requests at once</td></tr>
+ *   <tr><td>geopigeon.jdbc.connectTimeoutSeconds</td><td>GEOPIGEON_JDBC_CONNECT_TIMEOUT_SECONDS</td><td>5</td></tr>
+ *   <tr><td>geopigeon.jdbc.statementTimeoutSeconds</td><td>GEOPIGEON_JDBC_STATEMENT_TIMEOUT_SECONDS</td><td>5</td></tr>
+ *   <tr><td>geopigeon.jdbc.lockTimeoutSeconds</td><td>GEOPIGEON_JDBC_LOCK_TIMEOUT_SECONDS</td><td>3</td></tr>
+ *   <tr><td>geopigeon.audit.spoolDir</td><td>GEOPIGEON_AUDIT_SPOOL_DIR</td><td>~/.geopigeon/audit-spool</td></tr>
  * </table>
  *
  * @param bundle         model bundle folder
@@ -41,10 +47,14 @@ import org.geopigeon.service.store.Migrations;
  * @param maxImagePixels largest image its header may declare, pixels ({@link ImageRules#maxPixels()})
  * @param maxMegapixelsInFlight decoded megapixels held by all requests at once
  *                       ({@link ServiceLimits#maxPixelsInFlight()})
+ * @param dbTimeouts     connect, statement and lock timeouts of every database session ({@link DatabaseTimeouts})
+ * @param auditSpoolDir  root of the local audit spool, where audit rows of refusals wait while the database
+ *                       cannot take them ({@link AuditSpool})
  */
 public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
                               int maxConcurrent, Duration busyWait, boolean storeDefault, long maxImageBytes,
-                              long maxImagePixels, long maxMegapixelsInFlight) {
+                              long maxImagePixels, long maxMegapixelsInFlight, DatabaseTimeouts dbTimeouts,
+                              Path auditSpoolDir) {
 
     public GeoPigeonConfig {
         if (maxConcurrent < 1) {
@@ -65,14 +75,17 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
             throw new IllegalArgumentException("geopigeon.maxMegapixelsInFlight (" + maxMegapixelsInFlight
                     + ") must hold at least one image of geopigeon.maxImagePixels (" + maxImagePixels + " pixels)");
         }
+        java.util.Objects.requireNonNull(dbTimeouts, "dbTimeouts");
+        java.util.Objects.requireNonNull(auditSpoolDir, "auditSpoolDir");
     }
 
-    /** The settings before the image limits existed; those take their defaults. */
+    /** The settings before the image limits, timeouts and spool existed; those take their defaults. */
     public GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
                            int maxConcurrent, Duration busyWait, boolean storeDefault) {
         this(bundle, jdbcUrl, jdbcUser, jdbcPassword, migrate, maxConcurrent, busyWait, storeDefault,
                 ImageRules.DEFAULT_MAX_BYTES, ImageRules.DEFAULT_MAX_PIXELS,
-                ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT / 1_000_000);
+                ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT / 1_000_000, DatabaseTimeouts.DEFAULT,
+                AuditSpool.defaultRoot(System::getProperty, System::getenv));
     }
 
     /** From this JVM's system properties and environment. */
@@ -91,12 +104,22 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 s.bool("geopigeon.store", true),
                 s.longValue("geopigeon.maxImageBytes", ImageRules.DEFAULT_MAX_BYTES),
                 s.longValue("geopigeon.maxImagePixels", ImageRules.DEFAULT_MAX_PIXELS),
-                s.longValue("geopigeon.maxMegapixelsInFlight", ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT / 1_000_000));
+                s.longValue("geopigeon.maxMegapixelsInFlight", ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT / 1_000_000),
+                timeouts(s),
+                AuditSpool.defaultRoot(properties, env));
+    }
+
+    private static DatabaseTimeouts timeouts(Settings s) {
+        DatabaseTimeouts d = DatabaseTimeouts.DEFAULT;
+        return DatabaseTimeouts.ofSeconds(
+                s.integer("geopigeon.jdbc.connectTimeoutSeconds", (int) d.connect().toSeconds()),
+                s.integer("geopigeon.jdbc.statementTimeoutSeconds", (int) d.statement().toSeconds()),
+                s.integer("geopigeon.jdbc.lockTimeoutSeconds", (int) d.lock().toSeconds()));
     }
 
     public GeoPigeonConfig withJdbc(String url, String user, String password) {
         return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault,
-                maxImageBytes, maxImagePixels, maxMegapixelsInFlight);
+                maxImageBytes, maxImagePixels, maxMegapixelsInFlight, dbTimeouts, auditSpoolDir);
     }
 
     /** The image rules of every front end: 32 px minimum side, and the byte and pixel limits above. */
@@ -113,14 +136,18 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
         return jdbcUrl != null && !jdbcUrl.isBlank();
     }
 
-    /** @throws IllegalStateException when no database is configured */
+    /**
+     * A data source whose sessions carry {@link #dbTimeouts()}.
+     *
+     * @throws IllegalStateException when no database is configured
+     */
     public DataSource dataSource() {
         if (!hasDatabase()) {
             throw new IllegalStateException("no database configured: set geopigeon.jdbc.url (or GEOPIGEON_JDBC_URL)"
                     + " to a PostGIS JDBC URL; GeoPigeon records every request in its audit log and will not"
                     + " answer without it");
         }
-        return Migrations.dataSource(jdbcUrl, jdbcUser, jdbcPassword);
+        return Migrations.dataSource(jdbcUrl, jdbcUser, jdbcPassword, dbTimeouts);
     }
 
     @Override
@@ -129,7 +156,8 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 + ", password=" + (jdbcPassword == null ? "none" : "***") + ", migrate=" + migrate
                 + ", maxConcurrent=" + maxConcurrent + ", busyWait=" + busyWait + ", store=" + storeDefault
                 + ", maxImageBytes=" + maxImageBytes + ", maxImagePixels=" + maxImagePixels
-                + ", maxMegapixelsInFlight=" + maxMegapixelsInFlight + "]";
+                + ", maxMegapixelsInFlight=" + maxMegapixelsInFlight
+                + ", dbTimeouts=" + dbTimeouts + ", auditSpoolDir=" + auditSpoolDir + "]";
     }
 
     /** Property {@code geopigeon.a.bC} else environment {@code GEOPIGEON_A_B_C}. */

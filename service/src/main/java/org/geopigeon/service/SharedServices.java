@@ -23,7 +23,7 @@ public final class SharedServices {
     public static AuditedGeolocation geolocation(GeoPigeonConfig config) {
         config.dataSource(); // fail fast with the configuration message
         return SERVICES.computeIfAbsent(config, c -> new AuditedGeolocation(model(c.bundle()), c.dataSource(),
-                c.migrate(), c.limits()));
+                c.migrate(), c.limits(), c.auditSpoolDir()));
     }
 
     /** The shared, lazily loaded model of a bundle folder. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.geopigeon.service.store.DatabaseTimeouts;
 import org.junit.jupiter.api.Test;
 
 class GeoPigeonConfigTest {
@@ -82,6 +83,25 @@ class GeoPigeonConfigTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> config(Map.of(), Map.of()).dataSource());
         assertTrue(e.getMessage().contains("GEOPIGEON_JDBC_URL"));
+    }
+
+    @Test
+    void databaseTimeoutsAndTheAuditSpoolFolderAreSettings() {
+        GeoPigeonConfig d = config(Map.of("user.home", "/home/gis"), Map.of());
+        assertEquals(DatabaseTimeouts.DEFAULT, d.dbTimeouts());
+        assertEquals(Path.of("/home/gis/.geopigeon/audit-spool"), d.auditSpoolDir());
+
+        GeoPigeonConfig c = config(Map.of("geopigeon.jdbc.lockTimeoutSeconds", "2"),
+                Map.of("GEOPIGEON_JDBC_CONNECT_TIMEOUT_SECONDS", "7", "GEOPIGEON_JDBC_STATEMENT_TIMEOUT_SECONDS", "9",
+                        "GEOPIGEON_AUDIT_SPOOL_DIR", "/var/lib/geoserver/geopigeon-spool"));
+        assertEquals(DatabaseTimeouts.ofSeconds(7, 9, 2), c.dbTimeouts());
+        assertEquals(Path.of("/var/lib/geoserver/geopigeon-spool"), c.auditSpoolDir());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of("geopigeon.jdbc.lockTimeoutSeconds", "30"), Map.of()));
+        assertTrue(e.getMessage().contains("geopigeon.jdbc.lockTimeoutSeconds"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of("geopigeon.jdbc.connectTimeoutSeconds", "0"), Map.of()));
     }
 
     @Test

@@ -112,7 +112,7 @@ public final class BatchCli implements Callable<Integer> {
             BatchSettings settings = new BatchSettings(jobId != null ? jobId : UUID.randomUUID().toString(), purpose, who,
                     sc.sparkUser(), sc.isLocal() ? "local" : sc.getConf().get("spark.driver.host", "unknown"), BundleRef.shared(spark.bundleDir()),
                     spark.precision, topK, noRefine ? Boolean.FALSE : null, spark.maxBytes, ImageRules.DEFAULT_MAX_PIXELS,
-                    new JdbcTarget(url, config.jdbcUser(), config.jdbcPassword()), null, null);
+                    JdbcTarget.of(url, config.jdbcUser(), config.jdbcPassword(), config.dbTimeouts()), null, null);
             Path bundleDir = spark.bundleDir();
             BatchSummary summary = new BatchLocateJob(session, line -> {
                 err.println(line);

@@ -10,16 +10,13 @@ import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.service.AuditedGeolocation;
 import org.geopigeon.service.GeolocationException;
 import org.geopigeon.service.ImageUpload;
-import org.geopigeon.service.Incidents;
 import org.geopigeon.service.LocateRequest;
 import org.geopigeon.service.Located;
 import org.geopigeon.service.RequestContext;
 import org.geopigeon.service.store.AuditEntry;
-import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.AuditReceipt;
+import org.geopigeon.service.store.AuditTrail;
 import org.geopigeon.service.store.ErrorCode;
-import org.geopigeon.service.store.StoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/locate}: a thin adapter. The upload's images go undecoded to {@link AuditedGeolocation},
@@ -30,10 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LocateEndpoint implements Endpoint {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocateEndpoint.class);
-
     private final AuditedGeolocation service;
-    private final AuditLog auditLog;
+    private final AuditTrail auditTrail;
     private final BodyReader bodyReader;
     private final ClientIdentity identity;
     private final ServedModel model;
@@ -42,7 +37,7 @@ final class LocateEndpoint implements Endpoint {
     LocateEndpoint(AuditedGeolocation service, BodyReader bodyReader, ClientIdentity identity, ServedModel model,
                    boolean storeDefault) {
         this.service = service;
-        this.auditLog = service.auditLog();
+        this.auditTrail = service.auditTrail();
         this.bodyReader = bodyReader;
         this.identity = identity;
         this.model = model;
@@ -98,15 +93,8 @@ final class LocateEndpoint implements Endpoint {
         params.put("problem", e.getMessage());
         AuditEntry entry = AuditEntry.accepted(who.principal(), who.clientAddress(), purpose, List.of(), params,
                 model.name()).refused(code);
-        try {
-            long id = auditLog.record(entry);
-            return Response.error(e.status(), e.code(), e.getMessage(), id);
-        } catch (StoreException db) {
-            String incident = Incidents.log(LOG, ErrorCode.STORE_FAILED, "the audit row of a request refused with "
-                    + e.code() + " could not be written", db);
-            return Response.error(e.status(), e.code(), e.getMessage() + ". The refusal could not be recorded in"
-                    + " the audit log either (incident " + incident + ")");
-        }
+        AuditReceipt receipt = auditTrail.recordRefusal(entry); // spooled when the database cannot take it
+        return Response.error(e.status(), e.code(), e.getMessage() + receipt.clientNote(), receipt.auditId());
     }
 
     /**

@@ -12,15 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.geopigeon.engine.predict.Prediction;
 
 /**
  * Writes the audit rows of a batch job (and, optionally, their predictions) so that writing the same
- * batch again adds nothing: each row carries an idempotency key (column {@code idempotency_key},
- * unique, migration V15), and rows whose key is already in the log are skipped. A Spark task that
- * failed after some of its batches were recorded, a speculative copy of a task, or a whole job
- * resubmitted with the same job id therefore leaves exactly one row per image.
+ * batch again adds nothing: each row carries an idempotency key in {@code request_key} (unique, part of
+ * the chained row text; migration V7, which the spool uses for the same purpose), and rows whose key is
+ * already in the log are skipped. A Spark task that failed after some of its batches were recorded, a
+ * speculative copy of a task, or a whole job resubmitted with the same job id therefore leaves exactly
+ * one row per image.
  *
  * <p>One call is one transaction: it takes the audit chain's advisory lock first (the same lock the
  * chain trigger takes for every insert, V2 {@code audit_log_chain}), looks up which keys are already
@@ -37,16 +39,14 @@ public final class AuditBatch {
     /**
      * One audit row to write.
      *
-     * @param idempotencyKey unique per image and job (the batch job hashes job id, path and content hash)
+     * @param idempotencyKey unique per image and job (the batch job derives it from job id, path and content hash)
      * @param entry          the audit row; accepted, refused or failed
      * @param prediction     the prediction to store with an accepted entry, or null to store none
      * @param topK           cells the prediction was asked for (stored with it), 1..50
      */
-    public record Item(String idempotencyKey, AuditEntry entry, Prediction prediction, int topK) {
+    public record Item(UUID idempotencyKey, AuditEntry entry, Prediction prediction, int topK) {
         public Item {
-            if (idempotencyKey == null || idempotencyKey.isBlank()) {
-                throw new IllegalArgumentException("an idempotency key is required");
-            }
+            Objects.requireNonNull(idempotencyKey, "an idempotency key is required");
             Objects.requireNonNull(entry, "entry");
             if (prediction != null && entry.outcome() != Outcome.ACCEPTED) {
                 throw new IllegalArgumentException("only accepted rows have a prediction to store, got "
@@ -63,7 +63,7 @@ public final class AuditBatch {
      * @param predictionId    {@code predictions.id} recorded in that row, or null
      * @param alreadyRecorded true when the row was written by an earlier call (a retry), not this one
      */
-    public record Recorded(String idempotencyKey, long auditId, Long predictionId, boolean alreadyRecorded) {
+    public record Recorded(UUID idempotencyKey, long auditId, Long predictionId, boolean alreadyRecorded) {
     }
 
     private final DataSource dataSource;
@@ -81,7 +81,7 @@ public final class AuditBatch {
      * @throws StoreException when anything could not be written; then nothing of this call was written
      */
     public List<Recorded> record(List<Item> items, RegisteredModel storeAs) {
-        Set<String> keys = new HashSet<>();
+        Set<UUID> keys = new HashSet<>();
         for (Item it : items) {
             if (!keys.add(it.idempotencyKey())) {
                 throw new IllegalArgumentException("idempotency key " + it.idempotencyKey() + " appears twice in one batch");
@@ -100,7 +100,7 @@ public final class AuditBatch {
                     lock.setLong(1, CHAIN_LOCK);
                     lock.execute();
                 }
-                Map<String, Recorded> existing = find(c, keys);
+                Map<UUID, Recorded> existing = find(c, keys);
                 List<Recorded> out = new ArrayList<>(items.size());
                 for (Item it : items) {
                     Recorded r = existing.get(it.idempotencyKey());
@@ -128,7 +128,12 @@ public final class AuditBatch {
             PredictionStore.insertCells(c, storeAs, predictionId, it.prediction());
             entry = entry.withPredictionId(predictionId).withModel(storeAs.name());
         }
-        long auditId = AuditLog.insert(c, entry, it.idempotencyKey());
+        Long inserted = AuditLog.insertKeyed(c, entry, it.idempotencyKey(), null);
+        if (inserted == null) {
+            // Unreachable under the chain lock taken above: the key was looked up and absent.
+            throw new IllegalStateException("audit row " + it.idempotencyKey() + " appeared while the chain was locked");
+        }
+        long auditId = inserted;
         if (predictionId != null) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE geopigeon.predictions SET audit_id = ? WHERE id = ?")) {
                 ps.setLong(1, auditId);
@@ -139,35 +144,21 @@ public final class AuditBatch {
         return new Recorded(it.idempotencyKey(), auditId, predictionId, false);
     }
 
-    private static Map<String, Recorded> find(Connection c, Set<String> keys) throws SQLException {
-        Map<String, Recorded> found = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key, id, prediction_id"
-                + " FROM geopigeon.audit_log WHERE idempotency_key = ANY (?)")) {
-            Array a = c.createArrayOf("text", keys.toArray());
+    private static Map<UUID, Recorded> find(Connection c, Set<UUID> keys) throws SQLException {
+        Map<UUID, Recorded> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT request_key, id, prediction_id"
+                + " FROM geopigeon.audit_log WHERE request_key = ANY (?)")) {
+            Array a = c.createArrayOf("uuid", keys.toArray());
             ps.setArray(1, a);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long pid = rs.getLong(3);
                     Long predictionId = rs.wasNull() ? null : pid;
-                    found.put(rs.getString(1), new Recorded(rs.getString(1), rs.getLong(2), predictionId, true));
+                    UUID key = rs.getObject(1, UUID.class);
+                    found.put(key, new Recorded(key, rs.getLong(2), predictionId, true));
                 }
             }
         }
         return found;
-    }
-
-    /**
-     * Rows of the log with these keys (for checks after a job): key to audit id.
-     *
-     * @throws StoreException on database errors
-     */
-    public Map<String, Long> auditIds(List<String> keys) {
-        try (Connection c = dataSource.getConnection()) {
-            Map<String, Long> out = new HashMap<>();
-            find(c, new HashSet<>(keys)).forEach((k, r) -> out.put(k, r.auditId()));
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("could not read audit rows by idempotency key", e);
-        }
     }
 }

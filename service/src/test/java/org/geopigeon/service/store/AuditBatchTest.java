@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.predict.Prediction;
@@ -30,6 +31,10 @@ class AuditBatchTest {
                 Map.of("interface", "spark", "job", "job-1"), "demo");
     }
 
+    private static UUID key(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static long count(TestDatabase db, String sql) throws SQLException {
         try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -41,10 +46,10 @@ class AuditBatchTest {
     void aRetriedBatchAddsOnlyTheRowsThatAreMissingAndTheChainStillVerifies() throws SQLException {
         TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("auditbatch");
         AuditBatch batch = new AuditBatch(db.dataSource());
-        AuditBatch.Item a = new AuditBatch.Item("k-a", accepted("aa".repeat(32)), null, 5);
-        AuditBatch.Item b = new AuditBatch.Item("k-b", accepted("bb".repeat(32)).refused(ErrorCode.INVALID_IMAGE),
+        AuditBatch.Item a = new AuditBatch.Item(key("k-a"), accepted("aa".repeat(32)), null, 5);
+        AuditBatch.Item b = new AuditBatch.Item(key("k-b"), accepted("bb".repeat(32)).refused(ErrorCode.INVALID_IMAGE),
                 null, 5);
-        AuditBatch.Item c = new AuditBatch.Item("k-c", accepted("cc".repeat(32)), null, 5);
+        AuditBatch.Item c = new AuditBatch.Item(key("k-c"), accepted("cc".repeat(32)), null, 5);
 
         List<AuditBatch.Recorded> first = batch.record(List.of(a, b), null);
         assertFalse(first.get(0).alreadyRecorded());
@@ -57,7 +62,7 @@ class AuditBatchTest {
         assertEquals(first.get(1).auditId(), retry.get(1).auditId());
 
         assertEquals(3, count(db, "SELECT count(*) FROM geopigeon.audit_log"));
-        assertEquals(3, count(db, "SELECT count(DISTINCT idempotency_key) FROM geopigeon.audit_log"));
+        assertEquals(3, count(db, "SELECT count(DISTINCT request_key) FROM geopigeon.audit_log"));
         assertEquals(1, count(db, "SELECT count(*) FROM geopigeon.audit_log WHERE outcome = 'refused'"
                 + " AND error_code = 'INVALID_IMAGE'"));
         ChainStatus status = new AuditLog(db.dataSource()).verify();
@@ -70,8 +75,8 @@ class AuditBatchTest {
         TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("auditbatchstore");
         RegisteredModel model = new PredictionStore(db.dataSource()).register(manifest, cells, "demo");
         Prediction p = DemoData.prediction(cells, manifest.name(), 1, 3, null);
-        AuditBatch.Item located = new AuditBatch.Item("k-1", accepted("11".repeat(32)), p, 3);
-        AuditBatch.Item refused = new AuditBatch.Item("k-2", accepted("22".repeat(32)).refused(ErrorCode.INVALID_IMAGE),
+        AuditBatch.Item located = new AuditBatch.Item(key("k-1"), accepted("11".repeat(32)), p, 3);
+        AuditBatch.Item refused = new AuditBatch.Item(key("k-2"), accepted("22".repeat(32)).refused(ErrorCode.INVALID_IMAGE),
                 null, 3);
         AuditBatch batch = new AuditBatch(db.dataSource());
 
@@ -93,8 +98,8 @@ class AuditBatchTest {
         AuditBatch batch = new AuditBatch(db.dataSource());
         AuditEntry bad = new AuditEntry("u", null, "p", List.of(), Map.of(), Outcome.ACCEPTED, null, null, "m\u0000");
         StoreException e = assertThrows(StoreException.class, () -> batch.record(List.of(
-                new AuditBatch.Item("k-ok", accepted("aa".repeat(32)), null, 5),
-                new AuditBatch.Item("k-bad", bad, null, 5)), null));
+                new AuditBatch.Item(key("k-ok"), accepted("aa".repeat(32)), null, 5),
+                new AuditBatch.Item(key("k-bad"), bad, null, 5)), null));
         assertTrue(e.getMessage().contains("none of them was written"), e.getMessage());
         assertEquals(0, count(db, "SELECT count(*) FROM geopigeon.audit_log"));
     }
@@ -102,8 +107,8 @@ class AuditBatchTest {
     @Test
     void keysMustBeDistinctWithinABatch() {
         AuditBatch batch = new AuditBatch(ThrowawayPostgis.get().createMigratedDatabase("auditbatchdup").dataSource());
-        AuditBatch.Item a = new AuditBatch.Item("same", accepted("aa".repeat(32)), null, 5);
+        AuditBatch.Item a = new AuditBatch.Item(key("same"), accepted("aa".repeat(32)), null, 5);
         assertThrows(IllegalArgumentException.class, () -> batch.record(List.of(a, a), null));
-        assertThrows(IllegalArgumentException.class, () -> new AuditBatch.Item(" ", accepted("aa"), null, 5));
+        assertThrows(NullPointerException.class, () -> new AuditBatch.Item(null, accepted("aa"), null, 5));
     }
 }

@@ -1,6 +1,7 @@
 package org.geopigeon.service.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,7 +96,7 @@ class PredictionStoreTest {
                 assertEquals(p.location().lat(), rs.getDouble(3), 1e-9);
                 assertEquals(p.topCells().get(0).cell().id(), rs.getString(4));
                 double expectedKm = org.geopigeon.engine.geo.Haversine.km(p.location(), exif);
-                assertEquals(expectedKm, rs.getDouble(5), Math.max(1.0, expectedKm * 0.01), "geodesic vs haversine");
+                assertEquals(expectedKm, rs.getDouble(5), 0.001, "the API's distance (haversine) to within 1 m");
                 assertEquals(0.42, rs.getDouble(6), 1e-12);
                 assertEquals(manifest.name(), rs.getString(7));
             }
@@ -114,9 +115,19 @@ class PredictionStoreTest {
                     + " FOR EACH ROW EXECUTE FUNCTION public.break_audit()");
         }
         Prediction p = DemoData.prediction(cells, manifest.name(), 0, 2, null);
-        StoreException e = assertThrows(StoreException.class, () -> store.store(model, entry(), p, 2));
-        assertTrue(e.getMessage().contains("nothing was stored") && e.getMessage().contains("audit disk full"),
-                e.getMessage());
+        ServerLog log = ServerLog.capture();
+        StoreException e;
+        try {
+            e = assertThrows(StoreException.class, () -> store.store(model, entry(), p, 2));
+        } finally {
+            log.stop();
+        }
+        assertTrue(e.getMessage().contains("nothing was stored"), e.getMessage());
+        assertFalse(e.getMessage().contains("audit disk full") || e.getMessage().contains("INSERT")
+                || e.getMessage().contains("PSQLException"), "no driver text for clients: " + e.getMessage());
+        assertTrue(e.getMessage().contains("incident " + e.incidentId()), e.getMessage());
+        assertTrue(log.lineWith("incident " + e.incidentId()).contains("audit disk full"),
+                "the server log has the detail under the id the client sees:\n" + log.text());
         assertEquals(0, count(db, "SELECT count(*) FROM geopigeon.predictions"));
         assertEquals(0, count(db, "SELECT count(*) FROM geopigeon.prediction_cells"));
         assertEquals(0, count(db, "SELECT count(*) FROM geopigeon.audit_log"));

@@ -21,7 +21,7 @@ final class SqlFiles {
         }
     }
 
-    static int version(Path f) {
+    private static int version(Path f) {
         String n = f.getFileName().toString();
         return Integer.parseInt(n.substring(1, n.indexOf("__")));
     }

@@ -17,6 +17,24 @@ final class JdbcUrls {
         return m.group(1) + "/" + database + (m.group(3) == null ? "" : m.group(3));
     }
 
+    /** The same URL with user and password replaced (password dropped when null); other parameters kept. */
+    static String withUser(String url, String user, String password) {
+        Matcher m = matcher(url);
+        StringBuilder query = new StringBuilder();
+        if (m.group(3) != null) {
+            for (String kv : m.group(3).substring(1).split("&")) {
+                if (!kv.isEmpty() && !kv.startsWith("user=") && !kv.startsWith("password=")) {
+                    query.append('&').append(kv);
+                }
+            }
+        }
+        query.append("&user=").append(java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8));
+        if (password != null) {
+            query.append("&password=").append(java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return m.group(1) + "/" + m.group(2) + "?" + query.substring(1);
+    }
+
     static String host(String url) {
         String hostPort = matcher(url).group(1).substring("jdbc:postgresql://".length());
         int colon = hostPort.lastIndexOf(':');

@@ -23,6 +23,11 @@ public record TestDatabase(String jdbcUrl) {
         return ds;
     }
 
+    /** The same database, logged in as another role ({@code password} may be null with trust authentication). */
+    public TestDatabase asUser(String user, String password) {
+        return new TestDatabase(JdbcUrls.withUser(jdbcUrl, user, password));
+    }
+
     public String host() {
         return JdbcUrls.host(jdbcUrl);
     }

@@ -32,22 +32,32 @@ import java.util.stream.Stream;
  * when running as root, because initdb refuses root) and started on a free port of 127.0.0.1.
  * If PostGIS is not installed the first call fails with a message saying how to install it.
  *
- * <p>Other modules depend on {@code geopigeon-wps-process} with {@code <type>test-jar</type>} to use it.
+ * <p>Other modules depend on {@code geopigeon-service} with {@code <type>test-jar</type>} to use it.
+ *
+ * <p>Fault tests that stop, restart or freeze the server must not disturb the shared one: they take a
+ * cluster of their own with {@link #startPrivate()} (skipping when {@link #canStartPrivate()} is false).
  */
-public final class ThrowawayPostgis {
+public final class ThrowawayPostgis implements AutoCloseable {
 
     public static final String ENV = "GEOPIGEON_TEST_JDBC";
     static final Path PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
     static final Path POSTGIS_CONTROL = Path.of("/usr/share/postgresql/15/extension/postgis.control");
 
     private final String adminUrl;
+    /** Cluster folder (data/, server.log, socket), or null for an external server. */
     private final Path folder;
+    /** Port of a private cluster (0 for an external server). */
+    private final int port;
+    /** pg_ctl and initdb run as the postgres OS user when the tests run as root. */
+    private final boolean asPostgres;
     private final AtomicInteger databases = new AtomicInteger();
     private String migratedTemplate;
 
-    private ThrowawayPostgis(String adminUrl, Path folder) {
+    private ThrowawayPostgis(String adminUrl, Path folder, int port, boolean asPostgres) {
         this.adminUrl = adminUrl;
         this.folder = folder;
+        this.port = port;
+        this.asPostgres = asPostgres;
     }
 
     /** Lazy holder: the server starts on first use, once per JVM. */
@@ -63,6 +73,86 @@ public final class ThrowawayPostgis {
     /** JDBC URL (user and password included) of the maintenance database. */
     public String adminUrl() {
         return adminUrl;
+    }
+
+    /** True when this machine can run a private cluster ({@link #startPrivate()}): PostgreSQL 15 and PostGIS installed. */
+    public static boolean canStartPrivate() {
+        return Files.isExecutable(PG_BIN.resolve("initdb")) && Files.isRegularFile(POSTGIS_CONTROL);
+    }
+
+    /**
+     * A cluster of the caller's own, for tests that stop, restart or freeze the server. Close it when done
+     * (it is also removed when the JVM exits).
+     *
+     * @throws IllegalStateException when PostgreSQL 15 or PostGIS is not installed
+     */
+    public static ThrowawayPostgis startPrivate() {
+        requireInstalled();
+        try {
+            return startPrivateCluster();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a private throwaway PostgreSQL cluster", e);
+        }
+    }
+
+    /**
+     * A new database on which PostGIS is NOT installed (copied from {@code template0}), as a new user's
+     * database looks before GeoPigeon's migrations run.
+     */
+    public TestDatabase createDatabaseWithoutPostgis(String prefix) {
+        return createFrom(prefix, "template0");
+    }
+
+    /** Stops a private cluster ({@code pg_ctl stop -m fast}); connections then fail until {@link #restart()}. */
+    public void stop() {
+        requirePrivate();
+        try {
+            run(asPostgres, folder, PG_BIN.resolve("pg_ctl").toString(), "-D", folder.resolve("data").toString(),
+                    "-m", "fast", "-w", "stop");
+        } catch (IOException e) {
+            throw new UncheckedIOException("pg_ctl stop failed", e);
+        }
+    }
+
+    /** Starts a stopped private cluster again on the same port. */
+    public void restart() {
+        requirePrivate();
+        try {
+            pgCtlStart(asPostgres, folder, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("pg_ctl start failed", e);
+        }
+    }
+
+    /**
+     * Freezes (SIGSTOP) or thaws (SIGCONT) the postmaster of a private cluster: new connections are accepted
+     * by the kernel but never answered, as with a hung database host.
+     */
+    public void freezePostmaster(boolean frozen) {
+        requirePrivate();
+        try {
+            long pid = Long.parseLong(Files.readAllLines(folder.resolve("data").resolve("postmaster.pid")).get(0).trim());
+            run(false, folder, "kill", frozen ? "-STOP" : "-CONT", String.valueOf(pid));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal the postmaster", e);
+        }
+    }
+
+    private void requirePrivate() {
+        if (folder == null) {
+            throw new IllegalStateException("only a private cluster (startPrivate) can be stopped or frozen");
+        }
+    }
+
+    /** Stops and removes a private cluster. The shared one ({@link #get()}) is removed at JVM exit instead. */
+    @Override
+    public void close() {
+        if (folder != null && this != Holder.INSTANCE) {
+            if (Files.exists(folder.resolve("data").resolve("postmaster.pid"))) {
+                freezePostmaster(false); // a frozen server would ignore the stop
+            }
+            stopAndDelete(asPostgres, folder, folder.resolve("data"));
+        }
     }
 
     /** A new, empty database with the postgis extension, named {@code prefix_N_pid}. */
@@ -108,8 +198,17 @@ public final class ThrowawayPostgis {
     private static ThrowawayPostgis start() {
         String external = System.getenv(ENV);
         if (external != null && !external.isBlank()) {
-            return new ThrowawayPostgis(external.trim(), null);
+            return new ThrowawayPostgis(external.trim(), null, 0, false);
         }
+        requireInstalled();
+        try {
+            return startPrivateCluster();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a throwaway PostgreSQL cluster", e);
+        }
+    }
+
+    private static void requireInstalled() {
         if (!Files.isExecutable(PG_BIN.resolve("initdb"))) {
             throw new IllegalStateException("PostgreSQL 15 is not installed: " + PG_BIN.resolve("initdb")
                     + " is missing. Install postgresql-15 and postgresql-15-postgis-3, or set " + ENV
@@ -119,11 +218,6 @@ public final class ThrowawayPostgis {
             throw new IllegalStateException("PostGIS is not installed: " + POSTGIS_CONTROL + " is missing. Run "
                     + "`apt-get install -y postgresql-15-postgis-3`, or set " + ENV
                     + " to the JDBC URL of a PostGIS server.");
-        }
-        try {
-            return startPrivateCluster();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start a throwaway PostgreSQL cluster", e);
         }
     }
 
@@ -143,19 +237,23 @@ public final class ThrowawayPostgis {
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             try {
-                run(root, folder, PG_BIN.resolve("pg_ctl").toString(), "-D", data.toString(),
-                        "-l", folder.resolve("server.log").toString(), "-w", "-t", "60",
-                        "-o", "-k " + folder + " -c listen_addresses=127.0.0.1 -p " + port
-                                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                                + " -c max_connections=200",
-                        "start");
+                pgCtlStart(root, folder, port);
                 return new ThrowawayPostgis("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres",
-                        folder);
+                        folder, port, root);
             } catch (IOException e) {
                 last = e; // port taken between the check and the start: try another
             }
         }
         throw last;
+    }
+
+    private static void pgCtlStart(boolean root, Path folder, int port) throws IOException {
+        run(root, folder, PG_BIN.resolve("pg_ctl").toString(), "-D", folder.resolve("data").toString(),
+                "-l", folder.resolve("server.log").toString(), "-w", "-t", "60",
+                "-o", "-k " + folder + " -c listen_addresses=127.0.0.1 -p " + port
+                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                        + " -c max_connections=200",
+                "start");
     }
 
     private static int freePort() throws IOException {
@@ -182,6 +280,9 @@ public final class ThrowawayPostgis {
     }
 
     private static void stopAndDelete(boolean root, Path folder, Path data) {
+        if (!Files.isDirectory(data)) {
+            return; // already closed
+        }
         try {
             run(root, folder, PG_BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
                     "-w", "stop");

@@ -71,7 +71,8 @@ public final class AuditInsertBenchmark {
                     AuditBatch writer = new AuditBatch(ds);
                     List<AuditBatch.Item> items = new ArrayList<>();
                     for (int i = first; i < rows; i += writers) {
-                        items.add(new AuditBatch.Item(job + "/" + i, entry(job, i), null, 5));
+                        items.add(new AuditBatch.Item(UUID.nameUUIDFromBytes((job + "/" + i).getBytes(
+                                java.nio.charset.StandardCharsets.UTF_8)), entry(job, i), null, 5));
                         if (items.size() == batch) {
                             writer.record(items, null);
                             items.clear();

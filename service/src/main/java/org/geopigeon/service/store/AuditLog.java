@@ -101,7 +101,7 @@ public final class AuditLog {
         return insertKeyed(c, row.entry(), row.spoolId(), row.spooledAt());
     }
 
-    private static Long insertKeyed(Connection c, AuditEntry entry, UUID key, java.time.Instant spooledAt)
+    static Long insertKeyed(Connection c, AuditEntry entry, UUID key, java.time.Instant spooledAt)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_KEYED)) {
             bindEntry(c, ps, entry);

@@ -177,7 +177,7 @@ public final class PredictionStore {
         }
     }
 
-    private static long insertPrediction(Connection c, RegisteredModel model, AuditEntry entry, Prediction p, int topK)
+    static long insertPrediction(Connection c, RegisteredModel model, AuditEntry entry, Prediction p, int topK)
             throws SQLException {
         String sql = "INSERT INTO geopigeon.predictions (model_id, geocell_set_id, location, confidence, refined,"
                 + " top1_class_index, image_sha256, exif, panorama, top_k, timings) VALUES (?, ?,"
@@ -216,7 +216,7 @@ public final class PredictionStore {
         }
     }
 
-    private static void insertCells(Connection c, RegisteredModel model, long predictionId, Prediction p)
+    static void insertCells(Connection c, RegisteredModel model, long predictionId, Prediction p)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO geopigeon.prediction_cells (prediction_id, rank,"
                 + " geocell_set_id, class_index, probability) VALUES (?, ?, ?, ?, ?)")) {

@@ -1,0 +1,58 @@
+package org.geopigeon.spark;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.service.ImageRules;
+import picocli.CommandLine.Option;
+
+/** Options both batch commands share: where Spark runs, which model, how inputs are read. */
+final class SparkOptions {
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master, e.g. local[2] (default: spark-submit's,"
+            + " else local[*])")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "a Spark setting, e.g."
+            + " spark.sql.files.maxPartitionBytes=64m (repeatable)")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "model bundle folder (default: $GEOPIGEON_BUNDLE,"
+            + " else sample-data/demo-bundle)")
+    String bundle;
+
+    @Option(names = "--bundle-on-shared-fs", description = "every node sees the bundle at the same path: do not ship"
+            + " it to the executors (it is shipped with SparkContext.addFile unless the master is local)")
+    boolean bundleOnSharedFs;
+
+    @Option(names = "--precision", paramLabel = "P", description = "inference precision, as for locate (default:"
+            + " ${DEFAULT-VALUE}; the engine runs fp32)")
+    String precision = "fp32";
+
+    @Option(names = "--recursive", description = "also read files in sub-folders of the input folders")
+    boolean recursive;
+
+    @Option(names = "--max-bytes", paramLabel = "N", description = "files larger than this are not read (TOO_LARGE);"
+            + " default ${DEFAULT-VALUE}, the service's limit")
+    long maxBytes = ImageRules.DEFAULT_MAX_BYTES;
+
+    Path bundleDir() {
+        return BundleLocator.resolve(bundle);
+    }
+
+    /** Ship the bundle unless it is on a shared file system or everything runs in this JVM. */
+    boolean shipBundle(boolean localMaster) {
+        return !bundleOnSharedFs && !localMaster;
+    }
+
+    /** @throws IllegalArgumentException naming the option */
+    void validate() {
+        if (!"fp32".equals(precision)) {
+            throw new IllegalArgumentException("--precision " + precision + " is not supported: the engine runs fp32");
+        }
+        if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("--max-bytes must be 1.." + (Integer.MAX_VALUE - 16) + ", got " + maxBytes);
+        }
+    }
+}

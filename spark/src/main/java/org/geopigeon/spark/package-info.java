@@ -1,0 +1,2 @@
+/** Batch geolocation and gallery building on Apache Spark. */
+package org.geopigeon.spark;

@@ -49,7 +49,7 @@ class JobLifecycleTest {
                 JobStore store = new JobStore(svc.db.dataSource(), RunningService.JSON, "test");
                 try (JobJanitor janitor = new JobJanitor(store, Duration.ofSeconds(2), Duration.ofMinutes(5),
                         Duration.ofHours(1), RunningService.JSON)) {
-                    assertTrue(janitor.sweep() >= 1, "the expired job is deleted");
+                    janitor.sweep(); // (its own first sweep, on its thread, may get there first)
                 }
                 assertEquals(404, svc.get("/jobs/" + id, Role.ANALYST).status());
                 assertEquals("accepted", svc.auditRow(auditId).outcome(), "the audit row stays");

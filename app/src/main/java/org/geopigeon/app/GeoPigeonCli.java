@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Image geolocation for GIS (PIGEON/PIGEOTTO method): predict where a photo was taken.",
         subcommands = {LocateCommand.class, InspectCommand.class, GeocellsCommand.class, TrainCommand.class,
                 ZeroshotCommand.class, PretrainCommand.class, EvaluateCommand.class,
-                AuditCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+                AuditCommand.class, ServeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
         footer = {"%n  batch     Batch locate and gallery building on Apache Spark (batch --help)"})
 public final class GeoPigeonCli {
 

@@ -65,7 +65,9 @@ class SameAnswerEverywhereTest {
         bundle = ModelBundle.load(bundleDir);
         Boundaries boundaries = Boundaries.locate(null, null, bundleDir.getParent().getParent(),
                 bundleDir.resolve(bundle.manifest().geocells()));
-        server = GeoPigeonServer.start(ServerSettings.defaults().withPort(0), bundle, db.dataSource(), false,
+        // No tokens on loopback: the principal is the OS user (the HTTP service's accounts are tested in the app).
+        server = GeoPigeonServer.start(ServerSettings.defaults().withPort(0).toBuilder()
+                        .authMode(org.geopigeon.app.serve.auth.AuthMode.LOOPBACK_ONLY).build(), bundle, db.dataSource(), false,
                 boundaries, new PrintStream(System.err, true, StandardCharsets.UTF_8));
         System.setProperty("geopigeon.jdbc.url", db.jdbcUrl());
         System.setProperty("geopigeon.bundle", bundleDir.toString());

@@ -47,8 +47,4 @@ public record Boundaries(Path file, String kind, byte[] bytes) {
         return new Boundaries(fallback, "geocells", Files.readAllBytes(fallback));
     }
 
-    Response response() {
-        return new Response(200, Response.GEOJSON, bytes, java.util.Map.of("Cache-Control", "max-age=3600",
-                "X-GeoPigeon-Boundaries", kind));
-    }
 }

@@ -17,14 +17,14 @@ import org.locationtech.jts.geom.Coordinate;
  * ranked cell ({@code kind: "cell"}, rank 1 first). A fresh answer and a stored one read back from PostGIS are
  * the same model, so the viewer draws both with one function. The only mapping here is GeoJSON's envelope.
  */
-final class PredictionGeoJson {
+public final class PredictionGeoJson {
 
     private PredictionGeoJson() {
     }
 
     /** RFC 7946 FeatureCollection. */
     @JsonPropertyOrder({"type", "features"})
-    record FeatureCollection(String type, List<Feature> features) {
+    public record FeatureCollection(String type, List<Feature> features) {
         FeatureCollection(List<Feature> features) {
             this("FeatureCollection", List.copyOf(features));
         }
@@ -32,7 +32,7 @@ final class PredictionGeoJson {
 
     /** RFC 7946 Feature; {@code geometry} is GeoJSON (lon, lat). */
     @JsonPropertyOrder({"type", "id", "geometry", "properties"})
-    record Feature(String type, String id, JsonNode geometry, Object properties) {
+    public record Feature(String type, String id, JsonNode geometry, Object properties) {
         Feature(String id, JsonNode geometry, Object properties) {
             this("Feature", id, geometry, properties);
         }
@@ -56,7 +56,7 @@ final class PredictionGeoJson {
     }
 
     /** The whole answer: estimate first, then the cells. */
-    static FeatureCollection of(GeolocationResult r) {
+    public static FeatureCollection of(GeolocationResult r) {
         List<Feature> features = new ArrayList<>();
         features.add(estimate("estimate", r.estimate()));
         for (GeolocationResult.Cell c : r.cells()) {

@@ -7,10 +7,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
+import org.geopigeon.app.serve.auth.AuthMode;
+import org.geopigeon.app.serve.auth.Role;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
@@ -23,13 +30,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code geopigeon serve}: the HTTP API and map viewer for people without GeoServer. Refuses to start
- * without a reachable audit database: answers are only given once their audit row is written.
+ * {@code geopigeon serve}: OGC API - Processes, the stored predictions, the audit log for auditors and the
+ * Leaflet map viewer, for people without GeoServer. Refuses to start without a reachable audit database:
+ * answers are only given once their audit row is written.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the GeoPigeon HTTP service: JSON/GeoJSON API under /api/v1/ and a map viewer at /.",
-                "Every request is recorded in the PostGIS audit log (docs/ethics.md); without a database the"
-                        + " service does not start. See docs/service.md."},
+        description = {"Run the GeoPigeon service: OGC API - Processes (process 'geolocate', sync and async jobs),"
+                + " stored predictions, the audit log for auditors, and a map viewer at /viewer/.",
+                "Callers authenticate with API tokens (geopigeon token create --name NAME --role ROLE), or at a"
+                        + " trusted proxy (--trust-proxy-user); --no-auth is allowed only on loopback.",
+                "Every request is recorded in the PostGIS audit log (docs/ethics.md); without a database the service"
+                        + " does not start. Uploads stay in memory, never on disk. See docs/service.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped normally", "1:model bundle or boundaries could not be loaded, or the port is taken",
                 "2:invalid command line or no audit database configured", "3:audit database unreachable"})
@@ -42,29 +53,85 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = ServerSettings.DEFAULT_BIND,
-            description = "address to listen on (default 127.0.0.1: only this machine; put a reverse proxy with"
-                    + " authentication and TLS in front for others)")
+            description = "address to listen on (default 127.0.0.1: only this machine; use TLS at a reverse proxy"
+                    + " for others: tokens travel in headers)")
     String bind;
 
     @Option(names = "--bundle", paramLabel = "DIR",
             description = "model bundle folder (default: $GEOPIGEON_BUNDLE, else sample-data/demo-bundle)")
     String bundle;
 
-    @Option(names = "--jdbc", paramLabel = "URL", description = "PostGIS JDBC URL for the audit log and stored"
-            + " predictions (default: $GEOPIGEON_JDBC_URL; user/password: $GEOPIGEON_JDBC_USER/_PASSWORD or the URL)")
+    @Option(names = "--jdbc", paramLabel = "URL", description = "PostGIS JDBC URL for the audit log, predictions,"
+            + " tokens and jobs (default: $GEOPIGEON_JDBC_URL; user/password: $GEOPIGEON_JDBC_USER/_PASSWORD or the URL)")
     String jdbc;
 
-    @Option(names = "--trust-proxy-user", description = "take the user name recorded in the audit log from the"
-            + " X-Remote-User header; only behind a reverse proxy that authenticates users and sets it")
+    @Option(names = "--no-auth", description = "no authentication: every caller acts as the operating-system user"
+            + " running the server, as admin (recorded in the audit log). Only with a loopback --bind")
+    boolean noAuth;
+
+    @Option(names = "--trust-proxy-user", description = "also accept the user name from the X-Remote-User header"
+            + " (and the role from X-Remote-Role); only behind a reverse proxy that authenticates and sets them")
     boolean trustProxyUser;
 
+    @Option(names = "--proxy-role", paramLabel = "ROLE", defaultValue = "analyst",
+            description = "role of proxy users when the proxy sends no X-Remote-Role (default analyst)")
+    String proxyRole;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "the URL clients reach the service at (behind"
+            + " a proxy), used in links and Location headers (default: from the Host header)")
+    String publicUrl;
+
     @Option(names = "--max-upload-mb", paramLabel = "MB", defaultValue = "25",
-            description = "largest request body in MiB (default 25; larger uploads get 413)")
+            description = "image data per request in MiB, all views together (default 25; the JSON body may be"
+                    + " 4/3 of it plus 1 MiB because of base64)")
     int maxUploadMb;
 
     @Option(names = "--boundaries", paramLabel = "FILE", description = "country outlines GeoJSON for the viewer"
             + " (default: sample-data/boundaries/countries.geojson, else the model's geocells)")
     Path boundaries;
+
+    @Option(names = "--basemap-url", paramLabel = "TEMPLATE", description = "XYZ tile URL for the viewer's background,"
+            + " e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, offline outlines only)")
+    String basemapUrl;
+
+    @Option(names = "--basemap-attribution", paramLabel = "TEXT", description = "attribution shown with the tiles")
+    String basemapAttribution;
+
+    @Option(names = "--allow-href-host", paramLabel = "HOST", description = "allow inputs by reference (href) from"
+            + " this host (repeatable; *.example.org allows subdomains). Default: none, references are refused")
+    List<String> allowHrefHosts;
+
+    @Option(names = "--enable-echo-process", description = "offer the 'echo' process OGC's executable test suite"
+            + " runs its execution tests against (off by default)")
+    boolean echo;
+
+    @Option(names = "--job-retention-hours", paramLabel = "H", defaultValue = "24",
+            description = "hours finished jobs and their results are kept; audit rows stay (default 24)")
+    int jobRetentionHours;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "a request with no byte arriving for this long is closed (default 10)")
+    int readTimeout;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "time allowed for a request's headers (default 10)")
+    int headerTimeout;
+
+    @Option(names = "--min-upload-rate", paramLabel = "KIB_PER_S", defaultValue = "16",
+            description = "uploads slower than this on average are cut off with 408 (default 16 KiB/s)")
+    int minUploadRate;
+
+    @Option(names = "--max-buffered-mb", paramLabel = "MB", description = "memory for request bodies in flight;"
+            + " beyond it uploads get 503 (default: 20 uploads, at most a third of the Java heap)")
+    Integer maxBufferedMb;
+
+    @Option(names = "--async-queue", paramLabel = "N", defaultValue = "8",
+            description = "asynchronous jobs waiting beyond the running ones (default 8)")
+    int asyncQueue;
+
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "32",
+            description = "geolocations running or waiting at once; beyond: 503 BUSY (default 32)")
+    int maxQueued;
 
     @Override
     public Integer call() {
@@ -82,16 +149,9 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        if (maxUploadMb < 1 || maxUploadMb > 1024) {
-            err.println("geopigeon serve: --max-upload-mb must be 1-1024, got " + maxUploadMb);
-            err.flush();
-            return 2;
-        }
         ServerSettings settings;
         try {
-            settings = new ServerSettings(bind, port, trustProxyUser, maxUploadMb * 1024L * 1024L,
-                    config.maxImagePixels(), config.maxConcurrent(), config.busyWait(),
-                    config.storeDefault(), config.maxConcurrent() + 6);
+            settings = settings(config);
         } catch (IllegalArgumentException e) {
             err.println("geopigeon serve: " + e.getMessage());
             err.flush();
@@ -121,6 +181,37 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** @throws IllegalArgumentException naming the option that is wrong */
+    ServerSettings settings(GeoPigeonConfig config) {
+        if (maxUploadMb < 1 || maxUploadMb > 1024) {
+            throw new IllegalArgumentException("--max-upload-mb must be 1-1024, got " + maxUploadMb);
+        }
+        if (noAuth && !isLoopback(bind)) {
+            throw new IllegalArgumentException("--no-auth is allowed only when listening on loopback (127.0.0.1 or"
+                    + " ::1), not on " + bind + ": anyone on the network could locate photos and read every"
+                    + " prediction; create tokens with 'geopigeon token create' instead");
+        }
+        if (jobRetentionHours < 1 || readTimeout < 1 || headerTimeout < 1 || minUploadRate < 0) {
+            throw new IllegalArgumentException("--job-retention-hours, --read-timeout and --header-timeout must be"
+                    + " at least 1, --min-upload-rate at least 0");
+        }
+        long image = maxUploadMb * 1024L * 1024L;
+        ServerSettings.Builder b = ServerSettings.defaults().toBuilder()
+                .bind(bind).port(port).authMode(noAuth ? AuthMode.LOOPBACK_ONLY : AuthMode.REQUIRED)
+                .trustProxyUser(trustProxyUser).proxyRole(Role.parse(proxyRole)).publicUrl(publicUrl)
+                .maxImageBytes(image).maxPixels(config.maxImagePixels()).maxConcurrent(config.maxConcurrent()).busyWait(config.busyWait())
+                .storeDefault(config.storeDefault()).maxQueued(Math.max(maxQueued, config.maxConcurrent()))
+                .threads(Math.max(64, Math.max(maxQueued, config.maxConcurrent()) + 16)).asyncQueue(asyncQueue)
+                .readTimeout(Duration.ofSeconds(readTimeout)).headerTimeout(Duration.ofSeconds(headerTimeout))
+                .minDataRate(minUploadRate * 1024L).jobRetention(Duration.ofHours(jobRetentionHours))
+                .allowedHrefHosts(allowHrefHosts == null ? java.util.Set.of() : new LinkedHashSet<>(allowHrefHosts))
+                .echoProcess(echo).basemap(basemapUrl, basemapAttribution);
+        if (maxBufferedMb != null) {
+            b.maxBufferedBytes(maxBufferedMb * 1024L * 1024L);
+        }
+        return b.build();
+    }
+
     private int serve(ServerSettings settings, ServiceLimits limits, ModelBundle model, DataSource dataSource,
                       String auditDb, Boundaries background, PrintWriter err) throws IOException {
         PrintStream log = System.err;
@@ -142,15 +233,19 @@ public final class ServeCommand implements Callable<Integer> {
                     + " geographic information");
         }
         if (!isLoopback(settings.bind())) {
-            err.println("WARNING: listening on " + settings.bind() + ", not only this machine. The service has no"
-                    + " authentication of its own: put it behind a reverse proxy with authentication and TLS"
-                    + (settings.trustProxyUser() ? "" : ", and use --trust-proxy-user so users are named in the"
-                    + " audit log") + " (docs/service.md).");
+            err.println("WARNING: listening on " + settings.bind() + ", not only this machine: put TLS in front"
+                    + " (a reverse proxy), since API tokens travel in request headers (docs/service.md).");
         }
-        err.println("GeoPigeon " + model.name() + " serving at " + server.uri() + " (map viewer), API "
-                + server.uri() + "api/v1/ ; boundaries: " + background.kind() + " (" + background.file()
-                + "); audit log: " + auditDb
-                + ". Ctrl-C stops.");
+        if (settings.authMode() == AuthMode.LOOPBACK_ONLY) {
+            err.println("NOTE: --no-auth: every request acts as '" + System.getProperty("user.name") + "' (admin) and"
+                    + " is recorded so in the audit log.");
+        } else if (activeTokens(dataSource) == 0 && !settings.trustProxyUser()) {
+            err.println("NOTE: no API tokens exist yet: create one with"
+                    + " './geopigeon token create --name NAME --role analyst' (the viewer asks for it).");
+        }
+        err.println("GeoPigeon " + model.name() + " serving OGC API - Processes at " + server.uri() + " (viewer "
+                + server.uri() + "viewer/); boundaries: " + background.kind() + " (" + background.file()
+                + "); audit log: " + auditDb + ". Ctrl-C stops.");
         err.flush();
         try {
             stopped.await();
@@ -159,6 +254,16 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
         }
         return 0;
+    }
+
+    private static long activeTokens(DataSource ds) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM geopigeon.api_tokens WHERE revoked IS NULL"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1;
+        }
     }
 
     /** @return null when the database answers and has (or now has) the schema, else the problem */
@@ -178,7 +283,7 @@ public final class ServeCommand implements Callable<Integer> {
         return null;
     }
 
-    private static boolean isLoopback(String address) {
+    static boolean isLoopback(String address) {
         try {
             return InetAddress.getByName(address).isLoopbackAddress();
         } catch (UnknownHostException e) {

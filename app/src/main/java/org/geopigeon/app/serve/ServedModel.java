@@ -14,27 +14,27 @@ import org.geopigeon.engine.bundle.ModelBundle;
  * @param cellCount  number of geocells (classes)
  * @param refinement whether the bundle has a retrieval refinement index
  */
-record ServedModel(BundleManifest manifest, Path directory, int cellCount, boolean refinement) {
+public record ServedModel(BundleManifest manifest, Path directory, int cellCount, boolean refinement) {
 
-    static ServedModel of(ModelBundle bundle) {
+    public static ServedModel of(ModelBundle bundle) {
         return new ServedModel(bundle.manifest(), bundle.directory(), bundle.geocells().size(),
                 bundle.refinement().isPresent());
     }
 
-    String name() {
+    public String name() {
         return manifest.name();
     }
 
-    boolean trained() {
+    public boolean trained() {
         return manifest.trained();
     }
 
     /** The geocell GeoJSON file of the bundle (a background map when no country outlines are installed). */
-    Path geocellFile() {
+    public Path geocellFile() {
         return directory.resolve(manifest.geocells());
     }
 
-    ObjectNode summary() {
+    public ObjectNode summary() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("name", manifest.name());
         o.put("trained", manifest.trained());

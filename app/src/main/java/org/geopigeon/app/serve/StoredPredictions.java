@@ -22,7 +22,7 @@ import org.geopigeon.service.store.StoreException;
  * {@code geopigeon.predicted_cells} views (the layers GeoServer and QGIS publish), so the viewer shows exactly
  * what those clients see. The EXIF point, audit id, pixel hashes and timings come from the predictions table.
  */
-final class StoredPredictions {
+public final class StoredPredictions {
 
     private static final String POINT_COLUMNS = "pp.prediction_id, pp.confidence, pp.refined, pp.panorama, pp.top_k,"
             + " pp.created, pp.model, pp.top1_cell_id, pp.top1_cell_name, pp.top1_country, pp.exif_distance_km,"
@@ -30,7 +30,10 @@ final class StoredPredictions {
             + " p.audit_id, p.image_sha256, p.timings::text AS timings, coalesce(m.trained, false) AS trained"
             + " FROM geopigeon.predicted_points pp"
             + " JOIN geopigeon.predictions p ON p.id = pp.prediction_id"
-            + " LEFT JOIN geopigeon.models m ON m.name = pp.model";
+            + " LEFT JOIN geopigeon.models m ON m.name = pp.model"
+            + " LEFT JOIN geopigeon.audit_log a ON a.id = p.audit_id";
+    /** An analyst sees the predictions whose audit row names them; others pass null and see all. */
+    private static final String OWNER = " (?::text IS NULL OR a.principal = ?)";
     /** 6 decimals (~0.1 m) is far finer than any geocell edge and keeps the answer small. */
     private static final String CELLS = "SELECT rank, probability, cell_id, cell_name, admin1, country,"
             + " ST_AsGeoJSON(geom, 6) FROM geopigeon.predicted_cells WHERE prediction_id = ? ORDER BY rank";
@@ -38,15 +41,21 @@ final class StoredPredictions {
     private final DataSource dataSource;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    StoredPredictions(DataSource dataSource) {
+    public StoredPredictions(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** The newest {@code limit} predictions as point features, newest first. */
-    PredictionGeoJson.FeatureCollection recent(int limit) {
-        String sql = "SELECT " + POINT_COLUMNS + " ORDER BY pp.prediction_id DESC LIMIT ?";
+    /**
+     * The newest {@code limit} predictions as point features, newest first.
+     *
+     * @param owner only the predictions of this principal, or null for everyone's
+     */
+    public PredictionGeoJson.FeatureCollection recent(int limit, String owner) {
+        String sql = "SELECT " + POINT_COLUMNS + " WHERE" + OWNER + " ORDER BY pp.prediction_id DESC LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
+            ps.setString(1, owner);
+            ps.setString(2, owner);
+            ps.setInt(3, limit);
             List<PredictionGeoJson.Feature> features = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -61,13 +70,19 @@ final class StoredPredictions {
         }
     }
 
-    /** The prediction as the locate endpoint returned it (estimate, then ranked cells), or empty when unknown. */
-    Optional<GeolocationResult> byId(long id) {
-        String sql = "SELECT " + POINT_COLUMNS + " WHERE pp.prediction_id = ?";
+    /**
+     * The prediction as the geolocation returned it (estimate, then ranked cells), or empty when unknown.
+     *
+     * @param owner only if it is this principal's, or null for anyone's
+     */
+    public Optional<GeolocationResult> byId(long id, String owner) {
+        String sql = "SELECT " + POINT_COLUMNS + " WHERE pp.prediction_id = ? AND" + OWNER;
         try (Connection c = dataSource.getConnection()) {
             GeolocationResult.Estimate estimate;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, id);
+                ps.setString(2, owner);
+                ps.setString(3, owner);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();

@@ -33,7 +33,7 @@ class FrozenDatabaseApiTest {
 
     @Test
     void requestsAreRefusedWithinTheTimeoutsAndTheirRowsReachTheChainAfterwards() throws Exception {
-        try (RunningService service = RunningService.start("serve_frozen", RunningService.settings())) {
+        try (RunningService service = RunningService.start("serve_frozen")) {
             DataSource withTimeouts = Migrations.dataSource(service.db.jdbcUrl(), null, null,
                     DatabaseTimeouts.ofSeconds(2, 2, 1));
             try (GeoPigeonServer server = RunningService.start(RunningService.settings(), service.bundle,
@@ -71,13 +71,13 @@ class FrozenDatabaseApiTest {
                         assertTrue(r.status() >= 400, r.body());
                         assertFalse(r.json().has("features"), "no result without its audit row: " + r.body());
                         assertFalse(r.json().has("audit_id"), r.body());
-                        String message = r.json().get("message").asText();
+                        String message = r.json().get("detail").asText();
                         assertTrue(message.contains("local audit spool"), message);
                         assertFalse(message.contains("SQL") || message.contains("PSQLException")
                                 || message.contains("geopigeon.audit_log"), message);
                     }
                     assertEquals("STORE_FAILED", replies.get(0).json().get("code").asText());
-                    assertTrue(replies.get(0).json().get("message").asText().contains("lock timeout"),
+                    assertTrue(replies.get(0).json().get("detail").asText().contains("lock timeout"),
                             replies.get(0).body());
                     holder.rollback();
                 }

@@ -51,4 +51,27 @@ class ServeCommandTest {
         assertEquals(3, r.exit(), r.err());
         assertTrue(!r.err().contains("s3cret") && r.err().contains("password=***"), r.err());
     }
+
+    @Test
+    void runningWithoutAuthenticationIsRefusedUnlessBoundToLoopback() {
+        Run r = run("serve", "--port", "0", "--bind", "0.0.0.0", "--no-auth", "--jdbc",
+                "jdbc:postgresql://127.0.0.1:9/none?user=x");
+
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--no-auth is allowed only when listening on loopback"), r.err());
+    }
+
+    @Test
+    void helpDescribesTheOgcApiTokensAndLimits() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new GeoPigeonCli());
+        cmd.setOut(new PrintWriter(out, true));
+        assertEquals(0, cmd.execute("serve", "--help"));
+        String help = out.toString();
+        for (String expected : new String[] {"OGC API - Processes", "token create", "--no-auth", "--trust-proxy-user",
+                "--max-upload-mb", "4/3", "--allow-href-host", "--enable-echo-process", "--basemap-url",
+                "--min-upload-rate", "--read-timeout", "--job-retention-hours", "never on disk"}) {
+            assertTrue(help.contains(expected), "serve --help mentions " + expected + ":\n" + help);
+        }
+    }
 }

@@ -1,0 +1,29 @@
+package org.geopigeon.app.serve.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * One output value: JSON (a GeoJSON object, a number, a string...) or binary data.
+ *
+ * @param mediaType media type when sent raw
+ * @param json      the value as JSON, or null for binary data
+ * @param binary    binary data, or null for JSON
+ */
+public record OutputValue(String mediaType, JsonNode json, byte[] binary) {
+
+    public OutputValue {
+        Objects.requireNonNull(mediaType, "mediaType");
+        if ((json == null) == (binary == null)) {
+            throw new IllegalArgumentException("an output value is either JSON or binary");
+        }
+    }
+
+    public static OutputValue json(String mediaType, JsonNode value) {
+        return new OutputValue(mediaType, value, null);
+    }
+
+    public static OutputValue binary(String mediaType, byte[] bytes) {
+        return new OutputValue(mediaType, null, bytes);
+    }
+}

@@ -2,8 +2,10 @@ package org.geopigeon.engine.bundle;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.geopigeon.engine.bundle.BundleManifest.Backbone;
 import org.geopigeon.engine.bundle.BundleManifest.Defaults;
+import org.geopigeon.engine.model.Precision;
 
 /**
  * Checks a parsed manifest's values and fills optional ones, so the rest of the engine can
@@ -50,11 +52,30 @@ final class ManifestValidator {
         checkTriple(file, "backbone.mean", b.mean(), false);
         checkTriple(file, "backbone.std", b.std(), true);
         String pooling = b.pooling() == null ? "mean-all-tokens" : b.pooling();
+        checkVariants(file, b.variants());
         Backbone backbone = new Backbone(b.file(), b.inputSize(), resize, crop, resample, List.copyOf(b.mean()),
-                List.copyOf(b.std()), b.embeddingDim(), pooling, b.pretrained());
+                List.copyOf(b.std()), b.embeddingDim(), pooling, b.pretrained(), b.variants());
         return new BundleManifest(m.format(), m.name(), m.description() == null ? "" : m.description(), m.trained(),
                 m.licence() == null ? "" : m.licence(), m.provenance() == null ? "" : m.provenance(), backbone,
                 m.geocells(), m.head(), blankToNull(m.refinement()), defaults(file, m.defaults()));
+    }
+
+    /** backbone.variants: keys are reduced precisions (not fp32: that is backbone.file), values file names. */
+    private static void checkVariants(Path file, Map<String, String> variants) throws BundleException {
+        for (Map.Entry<String, String> e : variants.entrySet()) {
+            Precision p;
+            try {
+                p = Precision.parse(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                throw new BundleException(file, "backbone.variants: " + ex.getMessage());
+            }
+            if (p == Precision.FP32) {
+                throw new BundleException(file, "backbone.variants lists fp32: the fp32 backbone is backbone.file");
+            }
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw new BundleException(file, "backbone.variants." + e.getKey() + " names no file");
+            }
+        }
     }
 
     private static void checkTriple(Path file, String field, List<Double> v, boolean positive) throws BundleException {

@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.Backbone;
+import org.geopigeon.engine.model.ComputeTarget;
 import org.geopigeon.engine.model.GeocellHead;
+import org.geopigeon.engine.model.Precision;
+import org.geopigeon.engine.model.PrecisionChoice;
+import org.geopigeon.engine.model.PrecisionResolver;
 import org.geopigeon.engine.model.TorchScriptBackbone;
 import org.geopigeon.engine.refine.RefinementIndex;
 
@@ -34,20 +40,45 @@ public final class ModelBundle implements AutoCloseable {
     private final GeocellHead head;
     private final GeocellSet geocells;
     private final RefinementIndex refinement;
+    private final String precisionReason;
 
     private ModelBundle(Path directory, BundleManifest manifest, Backbone backbone, GeocellHead head,
-                        GeocellSet geocells, RefinementIndex refinement) {
+                        GeocellSet geocells, RefinementIndex refinement, String precisionReason) {
         this.directory = directory;
         this.manifest = manifest;
         this.backbone = backbone;
         this.head = head;
         this.geocells = geocells;
         this.refinement = refinement;
+        this.precisionReason = precisionReason;
     }
 
-    /** Loads and validates the bundle in {@code dir}, loading its TorchScript backbone with DJL. */
+    /**
+     * Loads and validates the bundle in {@code dir}, loading its TorchScript backbone with DJL in the
+     * process-wide precision choice ({@link PrecisionChoice#configured()}: {@code -Dgeopigeon.precision},
+     * {@code $GEOPIGEON_PRECISION}, else auto).
+     */
     public static ModelBundle load(Path dir) throws BundleException {
-        return load(dir, null);
+        PrecisionChoice choice;
+        try {
+            choice = PrecisionChoice.configured();
+        } catch (IllegalArgumentException e) {
+            throw new BundleException(dir.toAbsolutePath().normalize(), "cannot choose the backbone precision: "
+                    + e.getMessage());
+        }
+        return load(dir, choice);
+    }
+
+    /**
+     * Loads and validates the bundle in {@code dir}; the backbone is the manifest's {@code backbone.file}
+     * (fp32) or one of its {@code backbone.variants}, as {@link PrecisionResolver} decides for {@code precision}
+     * on this machine. {@link #backbone()}{@code .precision()} says what was loaded, {@link #precisionReason()} why.
+     *
+     * @throws BundleException also when a fixed precision cannot run here or the bundle lacks its variant
+     */
+    public static ModelBundle load(Path dir, PrecisionChoice precision) throws BundleException {
+        Path folder = dir.toAbsolutePath().normalize();
+        return loadChecked(folder, null, precision == null ? PrecisionChoice.AUTO : precision);
     }
 
     /**
@@ -58,7 +89,7 @@ public final class ModelBundle implements AutoCloseable {
     public static ModelBundle load(Path dir, Backbone backbone) throws BundleException {
         Path folder = dir.toAbsolutePath().normalize();
         try {
-            return loadChecked(folder, backbone);
+            return loadChecked(folder, backbone, PrecisionChoice.AUTO);
         } catch (BundleException | RuntimeException e) {
             if (backbone != null) {
                 backbone.close();
@@ -67,7 +98,7 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
-    private static ModelBundle loadChecked(Path folder, Backbone supplied) throws BundleException {
+    private static ModelBundle loadChecked(Path folder, Backbone supplied, PrecisionChoice choice) throws BundleException {
         if (!Files.isDirectory(folder)) {
             throw new BundleException(folder, "model bundle folder not found");
         }
@@ -78,6 +109,11 @@ public final class ModelBundle implements AutoCloseable {
         Path headFile = member(folder, manifestFile, "head", m.head());
         Path backboneFile = member(folder, manifestFile, "backbone.file", m.backbone().file());
         Path refinementFile = m.refinement() == null ? null : member(folder, manifestFile, "refinement", m.refinement());
+        Map<Precision, Path> variantFiles = new EnumMap<>(Precision.class);
+        for (Map.Entry<String, String> v : m.backbone().variants().entrySet()) {
+            variantFiles.put(Precision.parse(v.getKey()),
+                    member(folder, manifestFile, "backbone.variants." + v.getKey(), v.getValue()));
+        }
         for (Path p : new Path[] {geocellFile, headFile, supplied == null ? backboneFile : null, refinementFile}) {
             if (p != null && !Files.isRegularFile(p)) {
                 throw new BundleException(p, "file named in " + MANIFEST + " is missing");
@@ -124,11 +160,26 @@ public final class ModelBundle implements AutoCloseable {
 
         Backbone backbone = supplied;
         Path backboneName = supplied == null ? backboneFile : folder;
+        String reason = supplied == null ? null : "supplied by the caller";
         if (backbone == null) {
+            PrecisionResolver.Resolution r;
             try {
-                backbone = TorchScriptBackbone.load(backboneFile, m.backbone().inputSize());
+                r = PrecisionResolver.resolve(choice, ComputeTarget.detect(), variantFiles.keySet());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new BundleException(backboneFile, "cannot load the backbone in precision " + choice + ": "
+                        + e.getMessage(), e);
+            }
+            Path file = r.precision() == Precision.FP32 ? backboneFile : variantFiles.get(r.precision());
+            if (!Files.isRegularFile(file)) {
+                throw new BundleException(file, "file named in " + MANIFEST + " (backbone.variants."
+                        + r.precision() + ") is missing");
+            }
+            backboneName = file;
+            reason = r.reason();
+            try {
+                backbone = TorchScriptBackbone.load(file, m.backbone().inputSize(), r.precision());
             } catch (IOException | RuntimeException e) {
-                throw wrap(backboneFile, "backbone failed to load", e);
+                throw wrap(file, "backbone failed to load", e);
             }
         }
         try {
@@ -146,7 +197,7 @@ public final class ModelBundle implements AutoCloseable {
             }
             throw e;
         }
-        return new ModelBundle(folder, m, backbone, head, cells, refinement);
+        return new ModelBundle(folder, m, backbone, head, cells, refinement, reason);
     }
 
     private static BundleManifest readManifest(Path manifestFile) throws BundleException {
@@ -217,6 +268,14 @@ public final class ModelBundle implements AutoCloseable {
         return Optional.ofNullable(refinement);
     }
 
+    /**
+     * Why the backbone runs in {@code backbone().precision()}, e.g. "auto: CPU has avx512_bf16 and the bundle
+     * has a bf16 variant" or "requested"; for logs and the CLI.
+     */
+    public String precisionReason() {
+        return precisionReason;
+    }
+
     /** Short model name stored with predictions. */
     public String name() {
         return manifest.name();
@@ -230,7 +289,7 @@ public final class ModelBundle implements AutoCloseable {
     @Override
     public String toString() {
         return "ModelBundle[" + manifest.name() + ", " + directory + ", C=" + geocells.size() + ", D="
-                + backbone.embeddingDim() + ", device=" + backbone.device()
+                + backbone.embeddingDim() + ", device=" + backbone.device() + ", precision=" + backbone.precision()
                 + (refinement == null ? ", no refinement" : ", refinement " + refinement.members() + " members") + "]";
     }
 }

@@ -13,6 +13,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,29 +31,55 @@ import java.util.Map;
  * <p>Thread-safety: the loaded module is shared and read-only; each {@link #embed} call makes its
  * own {@link Predictor} (a few small Java objects, no native allocation) because DJL predictors are
  * not thread-safe. DJL's PyTorch predictor runs the module in eval mode without autograd.
+ *
+ * <p>Precision: the file computes in whatever precision it was written in (see {@link Precision}); input
+ * and output are float32 in every case. Variant files written by {@code tools/export_precision_variants.py}
+ * carry a TorchScript extra file {@value #EXTRA_FILE} naming their precision, which {@link #load(Path, int,
+ * Precision)} checks against the precision the caller expects, so a swapped or mislabelled file fails at
+ * load instead of silently running in another precision.
  */
 public final class TorchScriptBackbone implements Backbone {
+
+    /** TorchScript extra file (JSON) in which precision variants record {@code {"precision": "bf16", ...}}. */
+    public static final String EXTRA_FILE = "geopigeon.json";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path file;
     private final Model model;
     private final int inputSize;
     private final int dim;
+    private final Precision precision;
 
-    private TorchScriptBackbone(Path file, Model model, int inputSize, int dim) {
+    private TorchScriptBackbone(Path file, Model model, int inputSize, int dim, Precision precision) {
         this.file = file;
         this.model = model;
         this.inputSize = inputSize;
         this.dim = dim;
+        this.precision = precision;
     }
 
     /**
      * Loads the module and runs one forward pass on a zero image to learn (and check) the output shape.
+     * The precision is the one the file declares in {@value #EXTRA_FILE}, else fp32.
      *
      * @param file      TorchScript file (torch.jit.save)
      * @param inputSize side S of the square input
      * @throws IOException naming the file when it is missing, not TorchScript, or does not map [1,3,S,S] to [1,D]
      */
     public static TorchScriptBackbone load(Path file, int inputSize) throws IOException {
+        return load(file, inputSize, null);
+    }
+
+    /**
+     * Loads a backbone file that computes in {@code expected} precision (see {@link #load(Path, int)}).
+     *
+     * @param expected the precision the file must declare; null accepts what it declares (fp32 when silent).
+     *                 A file without a declaration is accepted only as fp32.
+     * @throws IOException also when the file declares another precision, or when the precision cannot run on
+     *                     the device libtorch chose (fp16 on a CPU, int8 on a GPU)
+     */
+    public static TorchScriptBackbone load(Path file, int inputSize, Precision expected) throws IOException {
         if (inputSize < 1) {
             throw new IllegalArgumentException("input size must be positive, got " + inputSize);
         }
@@ -66,16 +94,27 @@ public final class TorchScriptBackbone implements Backbone {
             throw new IOException("cannot start the DJL PyTorch engine to load " + file + ": " + e.getMessage(), e);
         }
         Device device = DjlRuntime.device(engine);
+        if (expected != null && (device.isGpu() ? !expected.runsOnGpu() : !expected.runsOnCpu())) {
+            throw new IOException(file + ": a " + expected + " backbone cannot run on " + device);
+        }
         Model model = Model.newInstance(file.getFileName().toString(), device, "PyTorch");
         try {
             // mapLocation: a module saved on a GPU loads onto whatever device we chose.
-            model.load(file.toAbsolutePath(), null, Map.of("mapLocation", "true"));
+            // extraFiles: DJL copies the named TorchScript extra file into the model's properties.
+            model.load(file.toAbsolutePath(), null, Map.of("mapLocation", "true", "extraFiles", EXTRA_FILE));
         } catch (MalformedModelException | IOException | RuntimeException e) {
             // libtorch reports corrupt archives as EngineException or other RuntimeExceptions.
             model.close();
             throw new IOException(file + ": not a loadable TorchScript module (" + firstLine(e) + ")", e);
         }
-        TorchScriptBackbone b = new TorchScriptBackbone(file, model, inputSize, -1);
+        Precision precision;
+        try {
+            precision = checkPrecision(file, declaredPrecision(file, model.getProperty(EXTRA_FILE)), expected);
+        } catch (IOException e) {
+            model.close();
+            throw e;
+        }
+        TorchScriptBackbone b = new TorchScriptBackbone(file, model, inputSize, -1, precision);
         long[] shape;
         try {
             shape = b.forwardShape(new float[3 * inputSize * inputSize], 1);
@@ -89,7 +128,30 @@ public final class TorchScriptBackbone implements Backbone {
             throw new IOException(file + ": backbone maps [1, 3, " + inputSize + ", " + inputSize + "] to "
                     + Arrays.toString(shape) + ", expected [1, D]");
         }
-        return new TorchScriptBackbone(file, model, inputSize, Math.toIntExact(shape[1]));
+        return new TorchScriptBackbone(file, model, inputSize, Math.toIntExact(shape[1]), precision);
+    }
+
+    /** The precision in the file's {@value #EXTRA_FILE}, or null when it has none (plain fp32 exports). */
+    static Precision declaredPrecision(Path file, String extraJson) throws IOException {
+        if (extraJson == null || extraJson.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode p = MAPPER.readTree(extraJson).path("precision");
+            return p.isTextual() ? Precision.parse(p.asText()) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(file + ": its " + EXTRA_FILE + " does not name a valid precision ("
+                    + firstLine(e) + ")", e);
+        }
+    }
+
+    static Precision checkPrecision(Path file, Precision declared, Precision expected) throws IOException {
+        Precision actual = declared == null ? Precision.FP32 : declared;
+        if (expected != null && actual != expected) {
+            throw new IOException(file + ": expected a " + expected + " backbone but the file "
+                    + (declared == null ? "declares no precision (a plain fp32 export)" : "declares " + declared));
+        }
+        return actual;
     }
 
     private long[] forwardShape(float[] nchw, int n) {
@@ -97,7 +159,11 @@ public final class TorchScriptBackbone implements Backbone {
              Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
             NDList out = predictor.predict(new NDList(input(manager, nchw, n)));
             long[] shape = out.head().getShape().getShape();
+            DataType type = out.head().getDataType();
             out.close();
+            if (type != DataType.FLOAT32) {
+                throw new IllegalStateException("output is " + type + ", expected float32");
+            }
             return shape;
         } catch (TranslateException e) {
             throw new IllegalStateException(e.getMessage(), e);
@@ -137,7 +203,13 @@ public final class TorchScriptBackbone implements Backbone {
                 throw new IllegalStateException(file + ": backbone returned shape " + Arrays.toString(shape)
                         + " for " + n + " images, expected [" + n + ", " + dim + "]");
             }
-            flat = (y.getDataType() == DataType.FLOAT32 ? y : y.toType(DataType.FLOAT32, false)).toFloatArray();
+            if (y.getDataType() != DataType.FLOAT32) {
+                // The contract for every precision: float32 out (DJL 0.36 cannot convert bfloat16 arrays itself).
+                out.close();
+                throw new IllegalStateException(file + ": backbone returned " + y.getDataType()
+                        + " embeddings, expected float32 (precision variants cast their output back)");
+            }
+            flat = y.toFloatArray();
             out.close();
         } catch (TranslateException e) {
             throw new IllegalStateException(file + ": backbone forward pass failed: " + e.getMessage(), e);
@@ -152,6 +224,11 @@ public final class TorchScriptBackbone implements Backbone {
     @Override
     public String device() {
         return model.getNDManager().getDevice().toString();
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     public Path file() {

@@ -210,7 +210,8 @@ public final class Geolocator {
             t2 = System.nanoTime();
         }
         StageTimings timings = new StageTimings(0, preprocessMs, backboneMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
-        return new Prediction(location, refined, confidence, top, topCentroid, null, timings, manifest.name());
+        return new Prediction(location, refined, confidence, top, topCentroid, null, timings, manifest.name(),
+                backbone.precision());
     }
 
     /** 1 - H(p) / ln(C), clipped to [0, 1]; 1 for a single cell. */

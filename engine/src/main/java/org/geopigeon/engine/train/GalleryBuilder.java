@@ -61,7 +61,7 @@ public final class GalleryBuilder {
     private final ClipPreprocessor preprocessor;
     private final int batchSize;
     private final int decodeThreads;
-    private final ImageDecoder decoder = new ImageDecoder();
+    private final java.util.function.Function<Path, DecodedImage> decoder;
     private final Consumer<String> progress;
 
     /** With the default decode threads: a quarter of the cores, 1 to 4. */
@@ -77,6 +77,13 @@ public final class GalleryBuilder {
      */
     public GalleryBuilder(Backbone backbone, PreprocessConfig preprocess, int batchSize, int decodeThreads,
                           Consumer<String> progress) {
+        this(backbone, preprocess, batchSize, decodeThreads, progress, new ImageDecoder()::decode);
+    }
+
+    /** @param decoder decodes one photo on a decode thread (tests observe the overlap through it) */
+    GalleryBuilder(Backbone backbone, PreprocessConfig preprocess, int batchSize, int decodeThreads,
+                   Consumer<String> progress, java.util.function.Function<Path, DecodedImage> decoder) {
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.backbone = Objects.requireNonNull(backbone, "backbone");
         this.preprocessor = new ClipPreprocessor(preprocess);
         if (batchSize < 1) {
@@ -232,7 +239,7 @@ public final class GalleryBuilder {
         long t0 = System.nanoTime();
         DecodedImage img;
         try {
-            img = decoder.decode(file);
+            img = decoder.apply(file);
         } catch (ImageRejectedException e) {
             return new Photo(null, null, e, System.nanoTime() - t0, 0);
         }

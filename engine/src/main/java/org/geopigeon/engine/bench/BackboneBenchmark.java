@@ -296,11 +296,18 @@ public final class BackboneBenchmark {
 
     /** The real photos for the accuracy guard, decoded and preprocessed (CLIP defaults at the benchmark size). */
     private static List<float[]> guardPhotos(Options o) throws IOException {
-        if (o.photos() == null || !Files.isDirectory(o.photos())) {
-            System.out.println("accuracy guard: skipped, no photo folder (../shared/data/photos or --photos DIR)");
-            return List.of();
-        }
         ClipPreprocessor pre = new ClipPreprocessor(PreprocessConfig.clipDefaults(o.size()));
+        if (o.photos() == null || !Files.isDirectory(o.photos())) {
+            System.out.println("accuracy guard: no photo folder (../shared/data/photos or --photos DIR): using 8"
+                    + " synthetic images instead");
+            List<float[]> out = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                float[] chw = new float[pre.imageLength()];
+                pre.toChw(syntheticPhoto(640 + 37 * i, 480 + 11 * i), chw, 0);
+                out.add(chw);
+            }
+            return out;
+        }
         ImageDecoder decoder = new ImageDecoder();
         List<float[]> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(o.photos())) {

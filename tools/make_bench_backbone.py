@@ -20,8 +20,10 @@ import export_precision_variants as epv  # noqa: E402
 
 
 class MatmulProbe(nn.Module):
-    """forward(a [n,n], b [n,n], reps [1], bf16 [1]) -> [1]: reps matrix products of a and b, in bfloat16 when
-    bf16 > 0 (DJL 0.36 cannot create bfloat16 arrays itself, so the cast happens in here, once, before the loop)."""
+    """forward(a [n,n], b [n,n], reps [1], bf16 [1]) -> [1]: x <- x @ b, reps times from x = a, in bfloat16 when
+    bf16 > 0 (DJL 0.36 cannot create bfloat16 arrays itself, so the cast happens in here, once, before the loop).
+    Each product feeds the next, so no graph optimisation can merge or drop them; scale b by 1/sqrt(n) to keep
+    the values in range."""
 
     def forward(self, a: torch.Tensor, b: torch.Tensor, reps: torch.Tensor, bf16: torch.Tensor) -> torch.Tensor:
         x = a
@@ -29,11 +31,9 @@ class MatmulProbe(nn.Module):
         if bool(bf16[0] > 0):
             x = a.to(torch.bfloat16)
             y = b.to(torch.bfloat16)
-        acc = torch.zeros(1)
         for _ in range(int(reps[0].item())):
-            z = torch.mm(x, y)
-            acc = acc + z[0, 0].float()  # keeps every product alive
-        return acc
+            x = torch.mm(x, y)
+        return x[0, 0:1].float()
 
 
 def main():

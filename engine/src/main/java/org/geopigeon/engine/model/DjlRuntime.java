@@ -27,6 +27,10 @@ final class DjlRuntime {
         }
         // One request = one forward pass: inter-op parallelism only competes with intra-op threads.
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        // TorchScript's profiling executor re-optimises each input shape over its first runs (several slow
+        // passes of a CPU ViT-L, tens of seconds in bf16) and fuses nothing on the CPU; off, the first pass is
+        // already at full speed and the steady state is as fast or faster (tools/benchmark.sh, issue 9).
+        setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
     }
 
     static Device device(Engine engine) {

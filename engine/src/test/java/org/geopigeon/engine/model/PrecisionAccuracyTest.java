@@ -81,6 +81,27 @@ class PrecisionAccuracyTest {
     }
 
     @Test
+    void batchedAndSingleImagePassesAgreeInEveryPrecision() throws IOException {
+        // The bf16 file takes another code path for few rows (y^T = W x^T) than for batches: both must agree.
+        int n = 7;
+        int per = samplePhotos.get(0).length;
+        float[] batch = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(samplePhotos.get(i), 0, batch, i * per, per);
+        }
+        for (PrecisionChoice c : List.of(PrecisionChoice.FP32, PrecisionChoice.BF16, PrecisionChoice.INT8)) {
+            try (ModelBundle b = ModelBundle.load(DEMO, c)) {
+                float[][] together = b.backbone().embed(batch, n);
+                for (int i = 0; i < n; i++) {
+                    float[] alone = b.backbone().embed(samplePhotos.get(i), 1)[0];
+                    double cos = PrecisionAgreement.cosine(alone, together[i]);
+                    assertTrue(cos >= 0.9999, c + " photo " + i + ": batch vs single cosine " + cos);
+                }
+            }
+        }
+    }
+
+    @Test
     void int8StaysCloseToFp32() throws IOException {
         List<float[]> images = new ArrayList<>(samplePhotos);
         if (realPhotos != null) {

@@ -13,7 +13,12 @@ thread count, in one or more modes:
 and prints images/second for each batch size, plus the torch build, its BLAS library as actually loaded
 (Debian's python3-torch uses the generic libblas.so.3, which is OpenBLAS only when an OpenBLAS package
 such as libopenblas0-pthread is installed) and the thread count. With --json the last line is a JSON
-object that org.geopigeon.engine.bench.BackboneBenchmark parses.
+object.
+
+With --serve it loads the modules once and then times single passes on request, one JSON object per line
+on stdin ({"mode": "bf16-autocast", "batch": 1}) answered by one on stdout ({"seconds": 1.23}):
+org.geopigeon.engine.bench.BackboneBenchmark uses this to interleave Python and DJL passes, so both see
+the same machine load.
 
   /usr/bin/python3 tools/bench_python_backbone.py --backbone /work/tmp/vitl14_336.pt --threads 2 \\
       --modes fp32,bf16-autocast
@@ -82,6 +87,30 @@ def bench(module, batch, size, warmup, iters, autocast):
             "ms_per_batch_min": 1000 * min(times)}
 
 
+def serve(modules, size):
+    """Times one pass per request line until stdin closes."""
+    import sys
+    inputs = {}
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        req = json.loads(line)
+        mode, batch = req["mode"], int(req["batch"])
+        if batch not in inputs:
+            inputs[batch] = torch.randn(batch, 3, size, size, generator=torch.Generator().manual_seed(batch))
+        module = modules[mode]
+        ctx = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if mode == "bf16-autocast" else contextlib.nullcontext
+        with torch.inference_mode():
+            t0 = time.perf_counter()
+            with ctx():
+                y = module(inputs[batch])
+            seconds = time.perf_counter() - t0
+        assert y.shape[0] == batch and y.dim() == 2, f"unexpected output shape {tuple(y.shape)}"
+        print(json.dumps({"seconds": seconds}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backbone", required=True, help="the fp32 TorchScript file")
@@ -95,6 +124,7 @@ def main():
     ap.add_argument("--graph-optimizer", choices=["true", "false"], default="true",
                     help="TorchScript profiling executor optimisation (DJL: ai.djl.pytorch.graph_optimizer)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--serve", action="store_true", help="time single passes on request (see above)")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -116,6 +146,16 @@ def main():
           f"graph optimizer {a.graph_optimizer}")
     print(f"python: 2048x2048 matrix product fp32 {config['matmul_gflops']['fp32']:.0f} GFLOP/s, "
           f"bf16 {config['matmul_gflops']['bf16']:.0f} GFLOP/s")
+
+    if a.serve:
+        modules = {}
+        for mode in modes:
+            path = a.bf16_file if mode == "bf16-variant" else a.backbone
+            if path not in modules:
+                modules[path] = torch.jit.load(path, map_location="cpu").eval()
+            modules[mode] = modules[path]
+        serve(modules, a.size)
+        return
 
     batches = [int(b) for b in a.batches.split(",")]
     warm = [int(w) for w in a.warmup.split(",")]

@@ -9,7 +9,7 @@
 # precision's embeddings against fp32 on ../shared/data/photos) and the load average.
 #
 #   tools/benchmark.sh [--precision fp32|bf16|int8|all] [extra BackboneBenchmark options, e.g.
-#                      --threads 2 --iters 5 --iters8 2 --python-first --no-guard --guard-limit 8]
+#                      --threads 2 --iters 5 --iters8 2 --no-guard --guard-limit 8 --no-python]
 #
 # Environment: GEOPIGEON_BENCH_BACKBONE (default /tmp/geopigeon-bench/vitl14_336.pt; ~2.2 GB with variants),
 #              GEOPIGEON_TARGET (Maven output folder, default target), PYTHON (default /usr/bin/python3).

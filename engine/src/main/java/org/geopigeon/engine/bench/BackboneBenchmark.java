@@ -15,6 +15,8 @@ import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
@@ -46,7 +51,7 @@ import org.geopigeon.engine.preprocess.PreprocessConfig;
  *
  * <pre>
  * java -cp ... org.geopigeon.engine.bench.BackboneBenchmark --backbone /tmp/geopigeon-bench/vitl14_336.pt
- *      [--precision fp32|bf16|int8|fp16|all] [--python /usr/bin/python3 | --no-python] [--python-first]
+ *      [--precision fp32|bf16|int8|fp16|all] [--python /usr/bin/python3 | --no-python]
  *      [--threads N] [--warmup 2] [--iters 5] [--warmup8 1] [--iters8 2] [--graph-optimizer true|false]
  *      [--photos DIR] [--guard-limit N] [--no-guard] [--probe FILE] [--size 336]
  * </pre>
@@ -61,7 +66,7 @@ public final class BackboneBenchmark {
 
     record Options(Path backbone, List<Precision> precisions, String python, Path pythonScript, int size, int threads,
                    int warmup, int iters, int warmup8, int iters8, boolean graphOptimizer, int preprocessIters,
-                   boolean pythonFirst, Path photos, int guardLimit, boolean guard, Path probe) {
+                   Path photos, int guardLimit, boolean guard, Path probe) {
 
         static Options parse(String[] args) {
             Path backbone = null;
@@ -76,7 +81,6 @@ public final class BackboneBenchmark {
             int iters8 = 2;
             boolean graph = Boolean.parseBoolean(System.getProperty("ai.djl.pytorch.graph_optimizer", "false"));
             int pre = 30;
-            boolean pythonFirst = false;
             Path photos = null;
             int guardLimit = 24;
             boolean guard = true;
@@ -97,7 +101,6 @@ public final class BackboneBenchmark {
                     case "--iters8" -> iters8 = Integer.parseInt(value(args, ++i, a));
                     case "--graph-optimizer" -> graph = Boolean.parseBoolean(value(args, ++i, a));
                     case "--preprocess-iters" -> pre = Integer.parseInt(value(args, ++i, a));
-                    case "--python-first" -> pythonFirst = true;
                     case "--photos" -> photos = Path.of(value(args, ++i, a));
                     case "--guard-limit" -> guardLimit = Integer.parseInt(value(args, ++i, a));
                     case "--no-guard" -> guard = false;
@@ -129,7 +132,7 @@ public final class BackboneBenchmark {
                 }
             }
             return new Options(backbone, List.copyOf(precisions), python, script, size, threads, warmup, iters, warmup8,
-                    iters8, graph, pre, pythonFirst, photos, guardLimit, guard, probe);
+                    iters8, graph, pre, photos, guardLimit, guard, probe);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -164,33 +167,32 @@ public final class BackboneBenchmark {
                 Runtime.getRuntime().availableProcessors(), cpu.bf16Flags(), RefinementIndexBenchmark.loadAverage());
         List<Throughput> rows = new ArrayList<>();
         rows.add(preprocessing(o));
-        // On a shared machine the load changes over time: run the order both ways and compare.
-        List<Throughput> python = o.python() != null && o.pythonFirst() ? python(o) : List.of();
         matmulRates(o);
         Map<Precision, float[][]> guard = new EnumMap<>(Precision.class);
         List<float[]> photos = o.guard() ? guardPhotos(o) : List.of();
-        for (Precision p : o.precisions()) {
-            Path file = variant(o.backbone(), p);
-            if (!Files.isRegularFile(file)) {
-                System.out.println("DJL " + p + ": skipped, " + file + " not found (tools/make_bench_backbone.py writes it)");
-                continue;
-            }
-            long t0 = System.nanoTime();
-            try (TorchScriptBackbone b = TorchScriptBackbone.load(file, o.size(), p == Precision.FP32 ? null : p)) {
-                System.out.printf(Locale.ROOT, "DJL %s: %s loaded in %.1f s on %s, D = %d, load average %s%n", p,
-                        file.getFileName(), (System.nanoTime() - t0) / 1e9, b.device(), b.embeddingDim(),
-                        RefinementIndexBenchmark.loadAverage());
-                rows.add(backbone(b, p, 1, o.warmup(), o.iters()));
-                rows.add(backbone(b, p, 8, o.warmup8(), o.iters8()));
-                if (!photos.isEmpty()) {
-                    guard.put(p, embedAll(b, photos));
+        // Python runs in a worker process that times one pass on request: each Python pass follows or precedes
+        // the DJL pass of the same precision and batch, so both runtimes see the same load on a shared machine.
+        try (PythonWorker python = PythonWorker.start(o)) {
+            for (Precision p : o.precisions()) {
+                Path file = variant(o.backbone(), p);
+                if (!Files.isRegularFile(file)) {
+                    System.out.println("DJL " + p + ": skipped, " + file + " not found (tools/make_bench_backbone.py writes it)");
+                    continue;
+                }
+                String pyMode = p == Precision.FP32 ? "fp32" : p == Precision.BF16 ? "bf16-autocast" : null;
+                long t0 = System.nanoTime();
+                try (TorchScriptBackbone b = TorchScriptBackbone.load(file, o.size(), p == Precision.FP32 ? null : p)) {
+                    System.out.printf(Locale.ROOT, "DJL %s: %s loaded in %.1f s on %s, D = %d, load average %s%n", p,
+                            file.getFileName(), (System.nanoTime() - t0) / 1e9, b.device(), b.embeddingDim(),
+                            RefinementIndexBenchmark.loadAverage());
+                    rows.addAll(interleaved(b, p, python, pyMode, 1, o.warmup(), o.iters()));
+                    rows.addAll(interleaved(b, p, python, pyMode, 8, o.warmup8(), o.iters8()));
+                    if (!photos.isEmpty()) {
+                        guard.put(p, embedAll(b, photos));
+                    }
                 }
             }
         }
-        if (o.python() != null && !o.pythonFirst()) {
-            python = python(o);
-        }
-        rows.addAll(python);
 
         System.out.println();
         System.out.printf(Locale.ROOT, "%-30s %-14s %6s %6s %12s %14s%n", "runtime", "precision", "batch", "iters",
@@ -350,30 +352,6 @@ public final class BackboneBenchmark {
         return t;
     }
 
-    static Throughput backbone(TorchScriptBackbone b, Precision p, int batch, int warmup, int iters) {
-        float[] x = new float[batch * 3 * b.inputSize() * b.inputSize()];
-        SplittableRandom r = new SplittableRandom(batch);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextDouble(-2, 2);
-        }
-        for (int i = 0; i < warmup; i++) {
-            b.embed(x, batch);
-        }
-        double best = Double.MAX_VALUE;
-        double total = 0;
-        for (int i = 0; i < iters; i++) {
-            long t0 = System.nanoTime();
-            b.embed(x, batch);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            best = Math.min(best, ms);
-            total += ms;
-        }
-        Throughput t = new Throughput("DJL " + b.device(), p.id(), batch, iters, batch * iters / (total / 1000), best);
-        System.out.printf(Locale.ROOT, "DJL %s batch %d: %.3f images/s (best %.0f ms/batch, load average %s)%n", p, batch,
-                t.imagesPerSecond(), best, RefinementIndexBenchmark.loadAverage());
-        return t;
-    }
-
     /** libtorch's 2048x2048 matrix-product rate in fp32 and bf16, through DJL (the probe module casts inside). */
     static void matmulRates(Options o) {
         if (!Files.isRegularFile(o.probe())) {
@@ -414,55 +392,155 @@ public final class BackboneBenchmark {
         }
     }
 
-    /** Runs tools/bench_python_backbone.py with the same settings and parses its JSON line. */
-    static List<Throughput> python(Options o) throws IOException, InterruptedException {
-        if (o.pythonScript() == null || !Files.isRegularFile(o.pythonScript())) {
-            System.out.println("python: skipped, tools/bench_python_backbone.py not found (use --python-script)");
-            return List.of();
+    /**
+     * Times DJL and (when {@code python} and {@code pyMode} are set) Python on the same random batch, one pass
+     * each in turn, alternating which goes first.
+     */
+    static List<Throughput> interleaved(TorchScriptBackbone b, Precision p, PythonWorker python, String pyMode, int batch,
+                                        int warmup, int iters) throws IOException {
+        float[] x = new float[batch * 3 * b.inputSize() * b.inputSize()];
+        SplittableRandom r = new SplittableRandom(batch);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble(-2, 2);
         }
-        List<String> modes = new ArrayList<>();
-        if (o.precisions().contains(Precision.FP32)) {
-            modes.add("fp32");
-        }
-        if (o.precisions().contains(Precision.BF16)) {
-            modes.add("bf16-autocast");
-        }
-        List<String> cmd = new ArrayList<>(List.of(o.python(), o.pythonScript().toString(), "--backbone",
-                o.backbone().toString(), "--modes", String.join(",", modes), "--size", Integer.toString(o.size()),
-                "--threads", Integer.toString(o.threads()), "--batches", "1,8",
-                "--warmup", o.warmup() + "," + o.warmup8(), "--iters", o.iters() + "," + o.iters8(),
-                "--graph-optimizer", Boolean.toString(o.graphOptimizer()), "--json"));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            System.out.println("python: skipped, cannot run " + o.python() + ": " + e.getMessage());
-            return List.of();
-        }
-        String json = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.startsWith("{")) {
-                    json = line;
-                } else if (!line.contains("NNPACK")) {
-                    System.out.println(line + (line.startsWith("Python ") ? ", load average "
-                            + RefinementIndexBenchmark.loadAverage() : ""));
-                }
+        boolean withPython = python != null && pyMode != null;
+        for (int i = 0; i < warmup; i++) {
+            b.embed(x, batch);
+            if (withPython) {
+                python.time(pyMode, batch);
             }
         }
-        int rc = p.waitFor();
-        if (rc != 0 || json == null) {
-            System.out.println("python: failed (exit " + rc + ")");
-            return List.of();
+        double[] djl = new double[iters];
+        double[] py = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            if (withPython && i % 2 == 1) {
+                py[i] = python.time(pyMode, batch) * 1000;
+            }
+            long t0 = System.nanoTime();
+            b.embed(x, batch);
+            djl[i] = (System.nanoTime() - t0) / 1e6;
+            if (withPython && i % 2 == 0) {
+                py[i] = python.time(pyMode, batch) * 1000;
+            }
         }
-        JsonNode root = new ObjectMapper().readTree(json);
-        String runtime = "Python " + root.path("runtime").asText("python").replace("python ", "");
         List<Throughput> out = new ArrayList<>();
-        for (JsonNode r : root.path("results")) {
-            out.add(new Throughput(runtime, r.path("mode").asText(), r.path("batch").asInt(), r.path("iters").asInt(),
-                    r.path("images_per_s").asDouble(), r.path("ms_per_batch_min").asDouble()));
+        Throughput d = throughput("DJL " + b.device(), p.id(), batch, djl);
+        out.add(d);
+        System.out.printf(Locale.ROOT, "DJL %s batch %d: %.3f images/s (best %.0f ms/batch, load average %s)%n", p, batch,
+                d.imagesPerSecond(), d.bestMsPerBatch(), RefinementIndexBenchmark.loadAverage());
+        if (withPython) {
+            Throughput t = throughput("Python " + python.version(), pyMode, batch, py);
+            out.add(t);
+            System.out.printf(Locale.ROOT, "Python %s batch %d: %.3f images/s (best %.0f ms/batch, load average %s)%n",
+                    pyMode, batch, t.imagesPerSecond(), t.bestMsPerBatch(), RefinementIndexBenchmark.loadAverage());
         }
         return out;
+    }
+
+    private static Throughput throughput(String runtime, String precision, int batch, double[] ms) {
+        double total = 0;
+        double best = Double.MAX_VALUE;
+        for (double v : ms) {
+            total += v;
+            best = Math.min(best, v);
+        }
+        return new Throughput(runtime, precision, batch, ms.length, batch * ms.length / (total / 1000), best);
+    }
+
+    /** tools/bench_python_backbone.py --serve: loads the fp32 file once and times single passes on request. */
+    static final class PythonWorker implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader in;
+        private final Writer out;
+        private final String version;
+        private final ObjectMapper json = new ObjectMapper();
+
+        private PythonWorker(Process process, BufferedReader in, Writer out, String version) {
+            this.process = process;
+            this.in = in;
+            this.out = out;
+            this.version = version;
+        }
+
+        /** Null (after saying why) when Python is off or cannot start. */
+        static PythonWorker start(Options o) throws IOException {
+            if (o.python() == null) {
+                return null;
+            }
+            if (o.pythonScript() == null || !Files.isRegularFile(o.pythonScript())) {
+                System.out.println("python: skipped, tools/bench_python_backbone.py not found (use --python-script)");
+                return null;
+            }
+            List<String> modes = new ArrayList<>();
+            if (o.precisions().contains(Precision.FP32)) {
+                modes.add("fp32");
+            }
+            if (o.precisions().contains(Precision.BF16)) {
+                modes.add("bf16-autocast");
+            }
+            if (modes.isEmpty()) {
+                return null;
+            }
+            List<String> cmd = List.of(o.python(), o.pythonScript().toString(), "--backbone", o.backbone().toString(),
+                    "--modes", String.join(",", modes), "--size", Integer.toString(o.size()), "--threads",
+                    Integer.toString(o.threads()), "--graph-optimizer", Boolean.toString(o.graphOptimizer()), "--serve");
+            Process p;
+            try {
+                p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (IOException e) {
+                System.out.println("python: skipped, cannot run " + o.python() + ": " + e.getMessage());
+                return null;
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String version = "?";
+            Matcher m;
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("{")) {
+                    return new PythonWorker(p, in, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
+                            version);
+                }
+                System.out.println(line);
+                m = Pattern.compile("python: torch (\\S+),").matcher(line);
+                if (m.find()) {
+                    version = "torch " + m.group(1);
+                }
+            }
+            System.out.println("python: failed to start (exit " + waitFor(p) + ")");
+            return null;
+        }
+
+        String version() {
+            return version;
+        }
+
+        /** Seconds of one pass. */
+        double time(String mode, int batch) throws IOException {
+            out.write("{\"mode\": \"" + mode + "\", \"batch\": " + batch + "}\n");
+            out.flush();
+            String line = in.readLine();
+            if (line == null) {
+                throw new IOException("the Python worker stopped (exit " + waitFor(process) + ")");
+            }
+            return json.readTree(line).path("seconds").asDouble();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            waitFor(process);
+        }
+
+        private static int waitFor(Process p) {
+            try {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroy();
+                }
+                return p.exitValue();
+            } catch (InterruptedException | IllegalThreadStateException e) {
+                p.destroy();
+                return -1;
+            }
+        }
     }
 
     private static Throughput find(List<Throughput> rows, String runtimePrefix, String precision, int batch) {

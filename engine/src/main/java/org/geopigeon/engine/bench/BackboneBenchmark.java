@@ -182,9 +182,10 @@ public final class BackboneBenchmark {
                 String pyMode = p == Precision.FP32 ? "fp32" : p == Precision.BF16 ? "bf16-autocast" : null;
                 long t0 = System.nanoTime();
                 try (TorchScriptBackbone b = TorchScriptBackbone.load(file, o.size(), p == Precision.FP32 ? null : p)) {
-                    System.out.printf(Locale.ROOT, "DJL %s: %s loaded in %.1f s on %s, D = %d, load average %s%n", p,
-                            file.getFileName(), (System.nanoTime() - t0) / 1e9, b.device(), b.embeddingDim(),
-                            RefinementIndexBenchmark.loadAverage());
+                    System.out.printf(Locale.ROOT, "DJL %s: %s loaded in %.1f s on %s, D = %d, %s image(s) per forward"
+                                    + " pass, load average %s%n", p, file.getFileName(), (System.nanoTime() - t0) / 1e9,
+                            b.device(), b.embeddingDim(), b.imagesPerPass() == Integer.MAX_VALUE ? "all"
+                                    : Integer.toString(b.imagesPerPass()), RefinementIndexBenchmark.loadAverage());
                     rows.addAll(interleaved(b, p, python, pyMode, 1, o.warmup(), o.iters()));
                     rows.addAll(interleaved(b, p, python, pyMode, 8, o.warmup8(), o.iters8()));
                     if (!photos.isEmpty()) {

@@ -14,6 +14,8 @@ final class DjlRuntime {
     static final String THREADS = "geopigeon.threads";
     /** User knob: "cpu" forces the CPU even when a GPU is visible. */
     static final String DEVICE = "geopigeon.device";
+    /** User knob: most images per CPU forward pass, for every precision (see {@link #imagesPerPass}). */
+    static final String CPU_IMAGES_PER_PASS = "geopigeon.cpuImagesPerPass";
 
     private DjlRuntime() {
     }
@@ -39,6 +41,32 @@ final class DjlRuntime {
             return Device.cpu();
         }
         return Device.gpu();
+    }
+
+    /**
+     * Most images one forward pass takes. GPUs gain from batches; on the CPU, fp32 and int8 ViT passes were
+     * measured fastest per image with one image (TorchScriptBackbone's Javadoc has the figures), bf16 flat.
+     *
+     * @throws IllegalArgumentException when {@value #CPU_IMAGES_PER_PASS} is not a positive integer
+     */
+    static int imagesPerPass(Device device, Precision precision) {
+        if (device.isGpu()) {
+            return Integer.MAX_VALUE;
+        }
+        String v = System.getProperty(CPU_IMAGES_PER_PASS);
+        if (v != null && !v.isBlank()) {
+            try {
+                int n = Integer.parseInt(v.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("system property " + CPU_IMAGES_PER_PASS + " must be a positive integer, got '"
+                    + v + "'");
+        }
+        return precision == Precision.BF16 || precision == Precision.FP16 ? Integer.MAX_VALUE : 1;
     }
 
     private static void setIfAbsent(String key, String value) {

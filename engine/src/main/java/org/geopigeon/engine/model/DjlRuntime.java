@@ -44,8 +44,9 @@ final class DjlRuntime {
     }
 
     /**
-     * Most images one forward pass takes. GPUs gain from batches; on the CPU, fp32 and int8 ViT passes were
-     * measured fastest per image with one image (TorchScriptBackbone's Javadoc has the figures), bf16 flat.
+     * Most images one forward pass takes. GPUs gain from batches; on the CPU a ViT pass was measured no faster
+     * per image with more images (slower for fp32 and int8; TorchScriptBackbone's Javadoc has the figures), so
+     * CPU passes take one image and a batch costs no more per image than a single image.
      *
      * @throws IllegalArgumentException when {@value #CPU_IMAGES_PER_PASS} is not a positive integer
      */
@@ -66,7 +67,7 @@ final class DjlRuntime {
             throw new IllegalArgumentException("system property " + CPU_IMAGES_PER_PASS + " must be a positive integer, got '"
                     + v + "'");
         }
-        return precision == Precision.BF16 || precision == Precision.FP16 ? Integer.MAX_VALUE : 1;
+        return 1;
     }
 
     private static void setIfAbsent(String key, String value) {

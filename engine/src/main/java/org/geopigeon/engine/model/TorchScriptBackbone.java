@@ -38,11 +38,12 @@ import java.util.Map;
  * Precision)} checks against the precision the caller expects, so a swapped or mislabelled file fails at
  * load instead of silently running in another precision.
  *
- * <p>Passes: on the CPU, fp32 and int8 backbones run a batch one image per forward pass. Measured on the
- * 2-core AVX-512 BF16 machine with ViT-L/14@336 (images/s at 1, 2, 4, 8 images per pass): int8 1.13, 0.84,
- * 0.73, 0.73 (the activations of a larger batch are quantised with one scale and spill the caches); fp32
- * 0.41, 0.41, 0.38, 0.38; bf16 0.79, 0.80, 0.81, 0.80, so bf16 keeps whole batches. On a GPU batches always
- * run whole. {@code -Dgeopigeon.cpuImagesPerPass=N} overrides the CPU setting for every precision.
+ * <p>Passes: on the CPU a batch runs one image per forward pass. Measured on the 2-core AVX-512 BF16 machine
+ * with ViT-L/14@336 (images/s with 1, 2, 4, 8 images per pass): int8 1.13, 0.84, 0.73, 0.73 (a larger batch's
+ * activations are quantised with one scale and spill the caches); fp32 0.41, 0.41, 0.38, 0.38; bf16 0.79-0.87,
+ * 0.80, 0.81, 0.80. One image per pass is never slower there, and it keeps a batch's activations small. On a
+ * GPU batches run whole. {@code -Dgeopigeon.cpuImagesPerPass=N} overrides the CPU setting (many-core servers
+ * may gain from larger passes: measure with tools/benchmark.sh).
  */
 public final class TorchScriptBackbone implements Backbone {
 
@@ -262,7 +263,8 @@ public final class TorchScriptBackbone implements Backbone {
 
     /**
      * Most images one forward pass takes; {@link #embed} runs larger calls in passes of this size. See
-     * {@code DjlRuntime#imagesPerPass}: one image per pass for fp32 and int8 on the CPU, unlimited otherwise.
+     * {@code DjlRuntime#imagesPerPass}: one image per pass on the CPU (unless {@code -Dgeopigeon.cpuImagesPerPass}),
+     * unlimited on a GPU.
      */
     public int imagesPerPass() {
         return imagesPerPass;

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 class DjlRuntimeTest {
 
     @Test
-    void cpuRunsFp32AndInt8OneImagePerPassAndBf16WholeBatches() {
+    void cpuRunsOneImagePerPassAndGpusWholeBatches() {
         withProperty(null, () -> {
             assertEquals(1, DjlRuntime.imagesPerPass(Device.cpu(), Precision.FP32));
             assertEquals(1, DjlRuntime.imagesPerPass(Device.cpu(), Precision.INT8));
-            assertEquals(Integer.MAX_VALUE, DjlRuntime.imagesPerPass(Device.cpu(), Precision.BF16));
+            assertEquals(1, DjlRuntime.imagesPerPass(Device.cpu(), Precision.BF16));
+            assertEquals(Integer.MAX_VALUE, DjlRuntime.imagesPerPass(Device.gpu(), Precision.BF16));
             assertEquals(Integer.MAX_VALUE, DjlRuntime.imagesPerPass(Device.gpu(), Precision.FP32));
         });
     }

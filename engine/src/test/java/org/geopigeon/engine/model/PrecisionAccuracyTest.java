@@ -83,6 +83,7 @@ class PrecisionAccuracyTest {
     @Test
     void batchedAndSingleImagePassesAgreeInEveryPrecision() throws IOException {
         // The bf16 file takes another code path for few rows (y^T = W x^T) than for batches: both must agree.
+        // CPU passes normally take one image; the property makes these backbones run the 7 images in one pass.
         int n = 7;
         int per = samplePhotos.get(0).length;
         float[] batch = new float[n * per];
@@ -90,7 +91,15 @@ class PrecisionAccuracyTest {
             System.arraycopy(samplePhotos.get(i), 0, batch, i * per, per);
         }
         for (PrecisionChoice c : List.of(PrecisionChoice.FP32, PrecisionChoice.BF16, PrecisionChoice.INT8)) {
-            try (ModelBundle b = ModelBundle.load(DEMO, c)) {
+            System.setProperty("geopigeon.cpuImagesPerPass", "8");
+            ModelBundle loaded;
+            try {
+                loaded = ModelBundle.load(DEMO, c);
+            } finally {
+                System.clearProperty("geopigeon.cpuImagesPerPass");
+            }
+            try (ModelBundle b = loaded) {
+                assertEquals(8, ((TorchScriptBackbone) b.backbone()).imagesPerPass());
                 float[][] together = b.backbone().embed(batch, n);
                 for (int i = 0; i < n; i++) {
                     float[] alone = b.backbone().embed(samplePhotos.get(i), 1)[0];

@@ -81,12 +81,11 @@ public final class MicroBatchBenchmark {
                 b.embed(concat(image, maxBatch), maxBatch);
             }
             System.out.printf(Locale.ROOT, "%-8s %-16s %12s %10s %10s %14s%n", "clients", "mode", "images/s", "p50 ms",
-                    "p95 ms", "images/pass");
+                    "p95 ms", "images/call");
             for (int k : clients) {
                 run("direct", b, null, k, requests, image);
                 for (long wait : maxWaitMs) {
-                    MicroBatchingBackbone batcher = new MicroBatchingBackbone(new Unclosable(b), maxBatch,
-                            Duration.ofMillis(wait));
+                    MicroBatchingBackbone batcher = new MicroBatchingBackbone(b, maxBatch, Duration.ofMillis(wait), false);
                     try {
                         run("batched " + wait + " ms", batcher, batcher, k, requests, image);
                     } finally {
@@ -145,37 +144,5 @@ public final class MicroBatchBenchmark {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return v;
-    }
-
-    /** Lets the batcher be closed after each round without closing the shared backbone. */
-    private record Unclosable(Backbone b) implements Backbone {
-        @Override
-        public int inputSize() {
-            return b.inputSize();
-        }
-
-        @Override
-        public int embeddingDim() {
-            return b.embeddingDim();
-        }
-
-        @Override
-        public float[][] embed(float[] nchw, int n) {
-            return b.embed(nchw, n);
-        }
-
-        @Override
-        public String device() {
-            return b.device();
-        }
-
-        @Override
-        public Precision precision() {
-            return b.precision();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -29,7 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * (not a library one can wrap around a Predictor), and nothing else on Maven Central batches tensors.
  *
  * <p>Thread-safe. {@link #close()} refuses new calls, fails the waiting ones with an
- * {@link IllegalStateException}, stops the dispatcher and closes the wrapped backbone.
+ * {@link IllegalStateException}, stops the dispatcher and closes the wrapped backbone when it owns it.
+ *
+ * <p>Wiring into a service (issue 10): {@code new Geolocator(bundle.manifest(), new MicroBatchingBackbone(
+ * bundle.backbone(), 8, Duration.ofMillis(5), false), bundle.head(), bundle.geocells(), bundle.refinement().orElse(null))};
+ * close the batcher before the bundle. On the CPU a forward pass takes one image anyway (TorchScriptBackbone), so
+ * there the batcher serialises passes and bounds memory; the throughput gain is expected on GPUs.
  */
 public final class MicroBatchingBackbone implements Backbone {
 
@@ -43,6 +48,7 @@ public final class MicroBatchingBackbone implements Backbone {
     }
 
     private final Backbone delegate;
+    private final boolean ownsDelegate;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final int imageLength;
@@ -54,13 +60,23 @@ public final class MicroBatchingBackbone implements Backbone {
     private volatile boolean closed;
 
     /**
-     * @param delegate the backbone doing the work; owned (closed) by this decorator
+     * A batcher that owns (and on close, closes) its delegate.
+     *
+     * @param delegate the backbone doing the work
      * @param maxBatch most images per forward pass, at least 1
      * @param maxWait  longest a call waits for others to join it, from 0 (no waiting: batch what is queued)
      *                 to 10 s
      */
     public MicroBatchingBackbone(Backbone delegate, int maxBatch, Duration maxWait) {
+        this(delegate, maxBatch, maxWait, true);
+    }
+
+    /**
+     * @param ownsDelegate false when someone else closes the delegate (e.g. the {@code ModelBundle} it came from)
+     */
+    public MicroBatchingBackbone(Backbone delegate, int maxBatch, Duration maxWait, boolean ownsDelegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.ownsDelegate = ownsDelegate;
         Objects.requireNonNull(maxWait, "maxWait");
         if (maxBatch < 1) {
             throw new IllegalArgumentException("micro-batch size must be at least 1, got " + maxBatch);
@@ -256,7 +272,7 @@ public final class MicroBatchingBackbone implements Backbone {
         }
     }
 
-    /** Refuses new calls, fails waiting ones, lets a running forward pass finish, then closes the delegate. */
+    /** Refuses new calls, fails waiting ones, lets a running forward pass finish, then closes the delegate if owned. */
     @Override
     public void close() {
         if (closed) {
@@ -270,7 +286,9 @@ public final class MicroBatchingBackbone implements Backbone {
             Thread.currentThread().interrupt();
         }
         failWaiting();
-        delegate.close();
+        if (ownsDelegate) {
+            delegate.close();
+        }
     }
 
     private static final class Call {

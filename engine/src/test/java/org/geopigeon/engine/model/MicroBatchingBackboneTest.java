@@ -249,6 +249,15 @@ class MicroBatchingBackboneTest {
     }
 
     @Test
+    void aBatcherThatDoesNotOwnItsBackboneLeavesItOpen() {
+        FakeBackbone fake = new FakeBackbone();
+        new MicroBatchingBackbone(fake, 4, Duration.ZERO, false).close();
+        assertTrue(!fake.closed, "the bundle that owns it closes it");
+        new MicroBatchingBackbone(fake, 4, Duration.ZERO).close();
+        assertTrue(fake.closed);
+    }
+
+    @Test
     void describesTheWrappedBackboneAndChecksItsSettings() {
         FakeBackbone fake = new FakeBackbone();
         try (MicroBatchingBackbone b = new MicroBatchingBackbone(fake, 4, Duration.ofMillis(5))) {

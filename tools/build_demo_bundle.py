@@ -9,6 +9,7 @@ Everything is deterministic (fixed seeds) and made from public-domain inputs:
   refinement.safetensors synthetic retrieval index: 6 random points inside each cell in 2 clusters;
                          member embeddings = demo backbone outputs on random blocky images
   manifest.json, README.md
+  backbone.bf16.pt, backbone.int8.pt  precision variants (tools/export_precision_variants.py)
 Also writes the golden outputs for the Java/DJL parity test
 (engine/src/test/resources/golden/backbone/demo_backbone.safetensors).
 
@@ -33,6 +34,7 @@ from shapely.ops import unary_union
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import antimeridian as am  # noqa: E402
 import export_clip_vision as ecv  # noqa: E402
+import export_precision_variants as epv  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(REPO, "sample-data", "demo-bundle")
@@ -351,6 +353,8 @@ def main(argv=None):
         f.write("\n")
     with open(os.path.join(a.out, "README.md"), "w") as f:
         f.write(README.replace("{cells}", str(c)).replace("{per}", str(MEMBERS_PER_CELL)))
+    # bf16 and int8 copies of the backbone, listed in manifest.json's backbone.variants (issue 9).
+    epv.main(["--bundle", a.out, "--precisions", "bf16,int8", "--force"])
 
     # Golden outputs of the shipped TorchScript file (what DJL runs) for the Java parity test.
     loaded = torch.jit.load(backbone_file, map_location="cpu").eval()

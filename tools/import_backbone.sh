@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One-step import of a Hugging Face CLIP checkpoint (StreetCLIP, openai/clip-vit-large-patch14-336, ...)
 # into a GeoPigeon model bundle: writes BUNDLE/backbone.pt (TorchScript, verified against the eager
-# model) and creates or updates BUNDLE/manifest.json's backbone section. A full CLIPModel checkpoint
-# also gets its joint space: backbone.pt's get_image_features method, BUNDLE/text.pt (text tower),
-# the tokenizer files and the manifest's 'clip' section (logit scale), for `geopigeon zeroshot`
-# and `geopigeon pretrain`.
+# model) and creates or updates BUNDLE/manifest.json's backbone section, then writes the bf16 and int8
+# precision variants (BUNDLE/backbone.bf16.pt, backbone.int8.pt; tools/export_precision_variants.py).
+# A full CLIPModel checkpoint also gets its joint space: backbone.pt's get_image_features method,
+# BUNDLE/text.pt (text tower), the tokenizer files and the manifest's 'clip' section (logit scale), for
+# `geopigeon zeroshot` and `geopigeon pretrain`.
 #
 #   tools/import_backbone.sh HF_MODEL_DIR BUNDLE_DIR
 #
@@ -18,6 +19,7 @@ fi
 PY="${PYTHON:-/usr/bin/python3}"
 TOOLS="$(dirname "$0")"
 "$PY" "$TOOLS/export_clip_vision.py" --hf-dir "$1" --bundle "$2" --check
+"$PY" "$TOOLS/export_precision_variants.py" --bundle "$2" --precisions bf16,int8
 # export_clip_vision adds get_image_features exactly when the checkpoint has a visual projection (a full CLIPModel).
 if "$PY" -c "import sys, torch; sys.exit(0 if hasattr(torch.jit.load(sys.argv[1], map_location='cpu'), 'get_image_features') else 1)" "$2/backbone.pt"; then
   exec "$PY" "$TOOLS/export_clip_text.py" --hf-dir "$1" --bundle "$2" --check

@@ -21,6 +21,7 @@ import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
@@ -78,6 +79,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "also write the error CDF as PNG")
     Path plot;
+
+    @Option(names = "--precision", paramLabel = "P", converter = PrecisionOption.class,
+            description = "with --images: backbone arithmetic, auto|fp32|bf16|fp16|int8 (default: $GEOPIGEON_PRECISION,"
+                    + " else auto = bf16 where the hardware runs it natively)")
+    PrecisionChoice precision;
 
     private final ImageDecoder decoder = new ImageDecoder();
 
@@ -163,8 +169,11 @@ final class EvaluateCommand implements Callable<Integer> {
     private Evaluated imageRun(PrintWriter err) throws IOException {
         List<CoordinateCsv.Row> rows = CoordinateCsv.read(truth, true);
         Path folder = images != null ? images : truth.toAbsolutePath().getParent();
-        try (ModelBundle model = ModelBundle.load(BundleLocator.resolve(bundle))) {
+        Path bundleDir = BundleLocator.resolve(bundle);
+        try (ModelBundle model = precision == null ? ModelBundle.load(bundleDir) : ModelBundle.load(bundleDir, precision)) {
             warnIfUntrained(model, err);
+            err.println("backbone: " + model.backbone().precision() + " on " + model.backbone().device() + " ("
+                    + model.precisionReason() + ")");
             Geolocator geolocator = new Geolocator(model);
             boolean refine = !noRefinement && geolocator.canRefine();
             LocateOptions options = new LocateOptions(5, refine);

@@ -9,6 +9,7 @@ import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.service.GeoPigeonConfig;
@@ -74,6 +75,16 @@ final class LocateCommand implements Callable<Integer> {
             + " (default: $GEOPIGEON_JDBC_URL)")
     String jdbc;
 
+    @Option(names = "--precision", paramLabel = "P", converter = PrecisionOption.class,
+            description = "backbone arithmetic: auto (bf16 on CPUs with avx512_bf16/amx_bf16 and on CUDA GPUs, else fp32),"
+                    + " fp32, bf16, fp16 (GPU) or int8 (CPU); default: $GEOPIGEON_PRECISION, else auto")
+    PrecisionChoice precision;
+
+    @Option(names = "--decode-threads", paramLabel = "N",
+            description = "threads decoding and preprocessing the next images while the backbone runs (default: a"
+                    + " quarter of the cores, 1-4)")
+    Integer decodeThreads;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "JPEG, PNG or WebP images")
     List<Path> files;
 
@@ -89,6 +100,10 @@ final class LocateCommand implements Callable<Integer> {
                     + Geolocator.PANORAMA_VIEWS + " files (" + Geolocator.PANORAMA_VIEWS + " views per panorama), got "
                     + files.size());
         }
+        if (decodeThreads != null && (decodeThreads < 1 || decodeThreads > 64)) {
+            throw new ParameterException(spec.commandLine(), "--decode-threads must be between 1 and 64, got "
+                    + decodeThreads);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -99,7 +114,9 @@ final class LocateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Path bundleDir = BundleLocator.resolve(bundle);
-        try (ModelBundle model = ModelBundle.load(bundleDir)) {
+        try (ModelBundle model = precision == null ? ModelBundle.load(bundleDir) : ModelBundle.load(bundleDir, precision)) {
+            err.println("backbone: " + model.backbone().precision() + " on " + model.backbone().device() + " ("
+                    + model.precisionReason() + ")");
             if (!model.manifest().trained()) {
                 err.println("WARNING: model '" + model.name()
                         + "' is untrained demo weights: predictions carry no geographic information");
@@ -128,8 +145,10 @@ final class LocateCommand implements Callable<Integer> {
                           PrintWriter out, PrintWriter err, int perRequest) {
         ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json, perRequest, trained);
         if (audited == null) {
-            BatchLocator batches = new BatchLocator(geolocator, options, perRequest);
+            BatchLocator batches = new BatchLocator(geolocator, options, perRequest,
+                    decodeThreads != null ? decodeThreads : BatchLocator.defaultDecodeThreads());
             // Files that break a rule are reported in their place; the runs between them are batched.
+            BatchLocator.Stats stats = BatchLocator.Stats.NONE;
             List<Path> run = new ArrayList<>();
             for (int start = 0; start < files.size(); start += perRequest) {
                 List<Path> group = files.subList(start, start + perRequest);
@@ -139,14 +158,22 @@ final class LocateCommand implements Callable<Integer> {
                     continue;
                 }
                 if (!run.isEmpty()) {
-                    batches.locateAll(List.copyOf(run), printer);
+                    stats = stats.plus(batches.locateAll(List.copyOf(run), printer));
                     run.clear();
                 }
                 printer.failed(group, refusal);
             }
             if (!run.isEmpty()) {
-                batches.locateAll(run, printer);
+                stats = stats.plus(batches.locateAll(run, printer));
             }
+            int code = printer.finish();
+            if (stats.requests() > 1) {
+                // Per-stage totals: decoding on the decode threads overlaps the backbone, so the stages add up to
+                // more than the wall time.
+                err.println(stats.summary(panorama ? "panoramas" : "images"));
+                err.flush();
+            }
+            return code;
         } else {
             // One audited request per image or panorama, failing closed: never batched.
             for (int start = 0; start < files.size(); start += perRequest) {

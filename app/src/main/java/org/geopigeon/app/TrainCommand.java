@@ -19,6 +19,7 @@ import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.refine.RefinementIndex;
 import org.geopigeon.engine.train.Gallery;
 import org.geopigeon.engine.train.GalleryBuilder;
@@ -131,6 +132,15 @@ final class TrainCommand implements Callable<Integer> {
                     + "needs a 'clip' section); default: ${DEFAULT-VALUE}")
     String init = "random";
 
+    @Option(names = "--precision", paramLabel = "P", converter = PrecisionOption.class,
+            description = "with --photos: backbone arithmetic for embedding, auto|fp32|bf16|fp16|int8 (default:"
+                    + " $GEOPIGEON_PRECISION, else auto = bf16 where the hardware runs it natively)")
+    PrecisionChoice precision;
+
+    @Option(names = "--decode-threads", paramLabel = "N",
+            description = "with --photos: threads decoding photos while the backbone embeds (default: a quarter of the cores, 1-4)")
+    Integer decodeThreads;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -203,10 +213,16 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Gallery embedPhotos(Path base, Consumer<String> log) throws IOException {
-        try (ModelBundle bundle = ModelBundle.load(base)) {
+        if (decodeThreads != null && (decodeThreads < 1 || decodeThreads > 64)) {
+            throw new ParameterException(spec.commandLine(), "--decode-threads must be between 1 and 64, got " + decodeThreads);
+        }
+        try (ModelBundle bundle = precision == null ? ModelBundle.load(base) : ModelBundle.load(base, precision)) {
+            log.accept("backbone: " + bundle.backbone().precision() + " on " + bundle.backbone().device() + " ("
+                    + bundle.precisionReason() + ")");
             GalleryBuilder builder = new GalleryBuilder(bundle.backbone(),
                     GalleryBuilder.preprocessConfig(bundle.manifest(), bundle.backbone().inputSize()),
-                    bundle.manifest().defaults().batchSize(), log);
+                    bundle.manifest().defaults().batchSize(),
+                    decodeThreads != null ? decodeThreads : BatchLocator.defaultDecodeThreads(), log);
             GalleryBuilder.Result r = builder.build(source.photos, locations);
             if (saveGallery != null) {
                 r.gallery().write(saveGallery, true);

@@ -11,10 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import javax.imageio.ImageIO;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.ModelBundle;
+import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.predict.Geolocator;
@@ -94,6 +98,56 @@ class BatchLocatorTest {
         assertTrue(results.failed.isEmpty(), results.causes.toString());
     }
 
+    @Test
+    void decodesTheNextBatchWhileTheBackboneRunsTheCurrentOne() throws Exception {
+        List<Path> files = images(16);
+        CountDownLatch secondBatchDecoded = new CountDownLatch(8);
+        List<Boolean> overlapped = new ArrayList<>();
+        ImageDecoder real = new ImageDecoder();
+        java.util.function.Function<Path, DecodedImage> decode = f -> {
+            DecodedImage d = real.decode(f);
+            if (files.indexOf(f) >= 8) {
+                secondBatchDecoded.countDown();
+            }
+            return d;
+        };
+        // The first pass waits until the decode threads have finished all of batch 2: that only happens
+        // when decoding runs alongside the backbone (sequentially, batch 2 would start after this pass).
+        RecordingBackbone backbone = new RecordingBackbone(bundle.backbone(), n -> false) {
+            @Override
+            public float[][] embed(float[] nchw, int n) {
+                if (batchSizes.isEmpty()) {
+                    try {
+                        overlapped.add(secondBatchDecoded.await(20, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.embed(nchw, n);
+            }
+        };
+        Collected results = new Collected();
+
+        BatchLocator.Stats stats = new BatchLocator(geolocator(backbone), LocateOptions.defaults(), 1, 2, decode)
+                .locateAll(files, results);
+
+        assertEquals(List.of(true), overlapped, "batch 2 was decoded during the first backbone pass");
+        assertEquals(List.of(8, 8), backbone.batchSizes);
+        assertEquals(files, results.located);
+        assertEquals(16, stats.requests());
+        assertEquals(2, stats.decodeThreads());
+        assertTrue(stats.decodeMs() > 0 && stats.preprocessMs() > 0 && stats.backboneMs() > 0, stats.toString());
+        assertTrue(stats.summary("images").startsWith("16 images in "), stats.summary("images"));
+        assertTrue(stats.summary("images").contains("on 2 decode threads, overlapped with backbone"), stats.summary("images"));
+    }
+
+    @Test
+    void refusesZeroDecodeThreads() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new BatchLocator(geolocator(bundle.backbone()), LocateOptions.defaults(), 1, 0));
+        assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+    }
+
     private static Geolocator geolocator(Backbone backbone) {
         return new Geolocator(bundle.manifest(), backbone, bundle.head(), bundle.geocells(),
                 bundle.refinement().orElse(null));
@@ -136,7 +190,7 @@ class BatchLocatorTest {
     }
 
     /** The real backbone, recording each pass's batch size; refuses the batch sizes {@code refuse} matches. */
-    private static final class RecordingBackbone implements Backbone {
+    private static class RecordingBackbone implements Backbone {
         final List<Integer> batchSizes = new ArrayList<>();
         private final Backbone real;
         private final IntPredicate refuse;

@@ -2,6 +2,7 @@ package org.geopigeon.engine.bundle;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code manifest.json} of a model bundle folder. File names are relative to the folder.
@@ -114,10 +115,25 @@ public record BundleManifest(String format, String name, String description, boo
      * @param pretrained    true when the backbone carries real pretrained weights (an imported CLIP); false or
      *                      absent for random demo weights, whose embeddings carry no geographic information, so a
      *                      head trained on them does not either
+     * @param variants      reduced-precision copies of {@code file}: precision id ({@code bf16}, {@code fp16},
+     *                      {@code int8}) to TorchScript file, written by tools/export_precision_variants.py; empty
+     *                      when the bundle has only the fp32 file (see {@link org.geopigeon.engine.model.Precision})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Backbone(String file, int inputSize, int resizeShortestEdge, int cropSize, String resample,
-                           List<Double> mean, List<Double> std, int embeddingDim, String pooling, boolean pretrained) {
+                           List<Double> mean, List<Double> std, int embeddingDim, String pooling, boolean pretrained,
+                           Map<String, String> variants) {
+
+        public Backbone {
+            variants = variants == null ? Map.of() : Map.copyOf(variants);
+        }
+
+        /** A backbone section without precision variants (fp32 only). */
+        public Backbone(String file, int inputSize, int resizeShortestEdge, int cropSize, String resample,
+                        List<Double> mean, List<Double> std, int embeddingDim, String pooling, boolean pretrained) {
+            this(file, inputSize, resizeShortestEdge, cropSize, resample, mean, std, embeddingDim, pooling, pretrained,
+                    Map.of());
+        }
     }
 
     /**

@@ -2,8 +2,10 @@ package org.geopigeon.engine.bundle;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.geopigeon.engine.bundle.BundleManifest.Backbone;
 import org.geopigeon.engine.bundle.BundleManifest.Defaults;
+import org.geopigeon.engine.model.Precision;
 
 /**
  * Checks a parsed manifest's values and fills optional ones, so the rest of the engine can
@@ -50,8 +52,9 @@ final class ManifestValidator {
         checkTriple(file, "backbone.mean", b.mean(), false);
         checkTriple(file, "backbone.std", b.std(), true);
         String pooling = b.pooling() == null ? "mean-all-tokens" : b.pooling();
+        checkVariants(file, b.variants());
         Backbone backbone = new Backbone(b.file(), b.inputSize(), resize, crop, resample, List.copyOf(b.mean()),
-                List.copyOf(b.std()), b.embeddingDim(), pooling, b.pretrained());
+                List.copyOf(b.std()), b.embeddingDim(), pooling, b.pretrained(), b.variants());
         BundleManifest.Clip clip = m.clip() == null ? null : clip(file, m.clip());
         String headInput = m.headInput() == null || m.headInput().isBlank() ? BundleManifest.HEAD_INPUT_BACKBONE
                 : m.headInput().strip();
@@ -101,6 +104,24 @@ final class ManifestValidator {
         }
         return new BundleManifest.Clip(c.imageFeatures().strip(), c.projectionDim(), c.logitScale(),
                 new BundleManifest.Text(t.file(), t.contextLength(), textDim), k);
+    }
+
+    /** backbone.variants: keys are reduced precisions (not fp32: that is backbone.file), values file names. */
+    private static void checkVariants(Path file, Map<String, String> variants) throws BundleException {
+        for (Map.Entry<String, String> e : variants.entrySet()) {
+            Precision p;
+            try {
+                p = Precision.parse(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                throw new BundleException(file, "backbone.variants: " + ex.getMessage());
+            }
+            if (p == Precision.FP32) {
+                throw new BundleException(file, "backbone.variants lists fp32: the fp32 backbone is backbone.file");
+            }
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw new BundleException(file, "backbone.variants." + e.getKey() + " names no file");
+            }
+        }
     }
 
     private static void checkTriple(Path file, String field, List<Double> v, boolean positive) throws BundleException {

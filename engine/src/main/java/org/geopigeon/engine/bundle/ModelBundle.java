@@ -6,13 +6,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.Backbone;
+import org.geopigeon.engine.model.ComputeTarget;
 import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.model.NormalizingBackbone;
+import org.geopigeon.engine.model.Precision;
+import org.geopigeon.engine.model.PrecisionChoice;
+import org.geopigeon.engine.model.PrecisionResolver;
 import org.geopigeon.engine.model.TorchScriptBackbone;
 import org.geopigeon.engine.refine.RefinementIndex;
 
@@ -35,20 +42,45 @@ public final class ModelBundle implements AutoCloseable {
     private final GeocellHead head;
     private final GeocellSet geocells;
     private final RefinementIndex refinement;
+    private final String precisionReason;
 
     private ModelBundle(Path directory, BundleManifest manifest, Backbone backbone, GeocellHead head,
-                        GeocellSet geocells, RefinementIndex refinement) {
+                        GeocellSet geocells, RefinementIndex refinement, String precisionReason) {
         this.directory = directory;
         this.manifest = manifest;
         this.backbone = backbone;
         this.head = head;
         this.geocells = geocells;
         this.refinement = refinement;
+        this.precisionReason = precisionReason;
     }
 
-    /** Loads and validates the bundle in {@code dir}, loading its TorchScript backbone with DJL. */
+    /**
+     * Loads and validates the bundle in {@code dir}, loading its TorchScript backbone with DJL in the
+     * process-wide precision choice ({@link PrecisionChoice#configured()}: {@code -Dgeopigeon.precision},
+     * {@code $GEOPIGEON_PRECISION}, else auto).
+     */
     public static ModelBundle load(Path dir) throws BundleException {
-        return load(dir, null);
+        PrecisionChoice choice;
+        try {
+            choice = PrecisionChoice.configured();
+        } catch (IllegalArgumentException e) {
+            throw new BundleException(dir.toAbsolutePath().normalize(), "cannot choose the backbone precision: "
+                    + e.getMessage());
+        }
+        return load(dir, choice);
+    }
+
+    /**
+     * Loads and validates the bundle in {@code dir}; the backbone is the manifest's {@code backbone.file}
+     * (fp32) or one of its {@code backbone.variants}, as {@link PrecisionResolver} decides for {@code precision}
+     * on this machine. {@link #backbone()}{@code .precision()} says what was loaded, {@link #precisionReason()} why.
+     *
+     * @throws BundleException also when a fixed precision cannot run here or the bundle lacks its variant
+     */
+    public static ModelBundle load(Path dir, PrecisionChoice precision) throws BundleException {
+        Path folder = dir.toAbsolutePath().normalize();
+        return loadChecked(folder, null, precision == null ? PrecisionChoice.AUTO : precision);
     }
 
     /**
@@ -59,7 +91,7 @@ public final class ModelBundle implements AutoCloseable {
     public static ModelBundle load(Path dir, Backbone backbone) throws BundleException {
         Path folder = dir.toAbsolutePath().normalize();
         try {
-            return loadChecked(folder, backbone);
+            return loadChecked(folder, backbone, PrecisionChoice.AUTO);
         } catch (BundleException | RuntimeException e) {
             if (backbone != null) {
                 backbone.close();
@@ -68,7 +100,7 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
-    private static ModelBundle loadChecked(Path folder, Backbone supplied) throws BundleException {
+    private static ModelBundle loadChecked(Path folder, Backbone supplied, PrecisionChoice choice) throws BundleException {
         if (!Files.isDirectory(folder)) {
             throw new BundleException(folder, "model bundle folder not found");
         }
@@ -79,6 +111,11 @@ public final class ModelBundle implements AutoCloseable {
         Path headFile = member(folder, manifestFile, "head", m.head());
         Path backboneFile = member(folder, manifestFile, "backbone.file", m.backbone().file());
         Path refinementFile = m.refinement() == null ? null : member(folder, manifestFile, "refinement", m.refinement());
+        Map<Precision, Path> variantFiles = new EnumMap<>(Precision.class);
+        for (Map.Entry<String, String> v : m.backbone().variants().entrySet()) {
+            variantFiles.put(Precision.parse(v.getKey()),
+                    member(folder, manifestFile, "backbone.variants." + v.getKey(), v.getValue()));
+        }
         for (Path p : new Path[] {geocellFile, headFile, supplied == null ? backboneFile : null, refinementFile}) {
             if (p != null && !Files.isRegularFile(p)) {
                 throw new BundleException(p, "file named in " + MANIFEST + " is missing");
@@ -127,11 +164,29 @@ public final class ModelBundle implements AutoCloseable {
 
         Backbone backbone = supplied;
         Path backboneName = supplied == null ? backboneFile : folder;
+        String reason = supplied == null ? null : "supplied by the caller";
         if (backbone == null) {
+            PrecisionResolver.Resolution r;
             try {
-                backbone = openBackbone(backboneFile, m);
+                // The precision variants carry forward() only; a head in CLIP's joint space needs the
+                // clip.imageFeatures method, which only the fp32 export has.
+                r = PrecisionResolver.resolve(choice, ComputeTarget.detect(),
+                        m.headTakesClipImage() ? Set.of() : variantFiles.keySet());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new BundleException(backboneFile, "cannot load the backbone in precision " + choice + ": "
+                        + e.getMessage(), e);
+            }
+            Path file = r.precision() == Precision.FP32 ? backboneFile : variantFiles.get(r.precision());
+            if (!Files.isRegularFile(file)) {
+                throw new BundleException(file, "file named in " + MANIFEST + " (backbone.variants."
+                        + r.precision() + ") is missing");
+            }
+            backboneName = file;
+            reason = r.reason();
+            try {
+                backbone = openBackbone(file, m, r.precision());
             } catch (IOException | RuntimeException e) {
-                throw wrap(backboneFile, "backbone failed to load", e);
+                throw wrap(file, "backbone failed to load", e);
             }
         }
         try {
@@ -150,19 +205,20 @@ public final class ModelBundle implements AutoCloseable {
             }
             throw e;
         }
-        return new ModelBundle(folder, m, backbone, head, cells, refinement);
+        return new ModelBundle(folder, m, backbone, head, cells, refinement, reason);
     }
 
     /**
      * The image encoder whose output the head takes: the TorchScript forward, or for
      * {@code headInput = clip-image} the {@code clip.imageFeatures} method, L2-normalised.
      */
-    private static Backbone openBackbone(Path backboneFile, BundleManifest m) throws IOException {
+    private static Backbone openBackbone(Path backboneFile, BundleManifest m, Precision precision)
+            throws IOException {
         if (m.headTakesClipImage()) {
             return new NormalizingBackbone(TorchScriptBackbone.load(backboneFile, m.backbone().inputSize(),
-                    m.clip().imageFeatures()));
+                    m.clip().imageFeatures(), precision));
         }
-        return TorchScriptBackbone.load(backboneFile, m.backbone().inputSize());
+        return TorchScriptBackbone.load(backboneFile, m.backbone().inputSize(), precision);
     }
 
     /**
@@ -255,6 +311,14 @@ public final class ModelBundle implements AutoCloseable {
         return Optional.ofNullable(refinement);
     }
 
+    /**
+     * Why the backbone runs in {@code backbone().precision()}, e.g. "auto: CPU has avx512_bf16 and the bundle
+     * has a bf16 variant" or "requested"; for logs and the CLI.
+     */
+    public String precisionReason() {
+        return precisionReason;
+    }
+
     /** Short model name stored with predictions. */
     public String name() {
         return manifest.name();
@@ -268,7 +332,7 @@ public final class ModelBundle implements AutoCloseable {
     @Override
     public String toString() {
         return "ModelBundle[" + manifest.name() + ", " + directory + ", C=" + geocells.size() + ", D="
-                + backbone.embeddingDim() + ", device=" + backbone.device()
+                + backbone.embeddingDim() + ", device=" + backbone.device() + ", precision=" + backbone.precision()
                 + (refinement == null ? ", no refinement" : ", refinement " + refinement.members() + " members") + "]";
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -112,14 +111,105 @@ public final class Safetensors {
         }
     }
 
+    /**
+     * Where one tensor lies in a file, without reading it: for tensors too large for one buffer (more than
+     * 2 GiB), which callers map in segments themselves.
+     *
+     * @param dtype      element type
+     * @param shape      dimensions
+     * @param fileOffset absolute byte offset of the first element in the file
+     * @param byteLength bytes of data (elements x dtype size)
+     */
+    public record TensorInfo(DType dtype, long[] shape, long fileOffset, long byteLength) {
+        public TensorInfo {
+            shape = shape.clone();
+        }
+
+        public long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    /** Writes a tensor's raw little-endian bytes to a channel, in order (for {@link #writeStreamed}). */
+    @FunctionalInterface
+    public interface TensorWriter {
+        void writeTo(java.nio.channels.WritableByteChannel out) throws IOException;
+    }
+
+    /**
+     * A tensor whose bytes are produced while the file is written, so a file may be far larger than memory.
+     *
+     * @param dtype  element type
+     * @param shape  dimensions; the writer must produce exactly elements x dtype size bytes
+     * @param writer produces the bytes
+     */
+    public record StreamedTensor(DType dtype, long[] shape, TensorWriter writer) {
+        public StreamedTensor {
+            shape = shape.clone();
+        }
+
+        /** A tensor already in memory. */
+        public static StreamedTensor of(Tensor t) {
+            return new StreamedTensor(t.dtype(), t.shape(), out -> {
+                ByteBuffer b = t.data().duplicate();
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+            });
+        }
+
+        long byteLength() {
+            long n = dtype.bytes;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    /** Largest tensor {@link #read} maps as one buffer (a Java buffer is indexed by int). */
+    public static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
 
     private Safetensors() {
     }
 
-    /** Memory-maps the file and returns its tensors by name, in file order. */
+    /**
+     * Memory-maps each tensor of the file and returns them by name, in file order.
+     *
+     * @throws IOException naming the file and tensor when the file is not safetensors, is truncated, or holds a
+     *                     tensor over {@link #MAX_BUFFER_BYTES} (use {@link #header} and map such tensors in segments)
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
+        Map<String, TensorInfo> infos = header(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, TensorInfo> e : infos.entrySet()) {
+                TensorInfo t = e.getValue();
+                if (t.byteLength() > MAX_BUFFER_BYTES) {
+                    throw new IOException(file + ": tensor '" + e.getKey() + "' holds " + t.byteLength()
+                            + " bytes, more than one buffer can map (2 GiB); read it in segments");
+                }
+                ByteBuffer slice = t.byteLength() == 0 ? ByteBuffer.allocate(0)
+                        : ch.map(FileChannel.MapMode.READ_ONLY, t.fileOffset(), t.byteLength());
+                out.put(e.getKey(), new Tensor(t.dtype(), t.shape(),
+                        slice.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN)));
+            }
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
+    /**
+     * Reads only the header: each tensor's dtype, shape and absolute byte range, in file order. Checks that
+     * every range lies inside the file and matches its shape, so callers can map ranges without further checks.
+     */
+    public static Map<String, TensorInfo> header(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -132,24 +222,28 @@ public final class Safetensors {
                 throw new IOException(file + ": not a safetensors file (header length " + headerLen + ")");
             }
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            ch.read(hb, 8);
+            while (hb.hasRemaining() && ch.read(hb, 8 + hb.position()) > 0) {
+                // FileChannel may return fewer bytes than asked
+            }
             JsonNode header;
             try {
                 header = MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new IOException(file + ": safetensors header is not valid JSON", e);
             }
+            if (header == null || !header.isObject()) {
+                throw new IOException(file + ": safetensors header is not a JSON object");
+            }
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
-            ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen).order(ByteOrder.LITTLE_ENDIAN);
-            Map<String, Tensor> out = new LinkedHashMap<>();
+            Map<String, TensorInfo> out = new LinkedHashMap<>();
             Iterator<Map.Entry<String, JsonNode>> it = header.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().equals("__metadata__")) {
                     continue;
                 }
-                out.put(e.getKey(), tensor(file, e.getKey(), e.getValue(), all, dataLen));
+                out.put(e.getKey(), info(file, e.getKey(), e.getValue(), dataStart, dataLen));
             }
             return Collections.unmodifiableMap(out);
         }
@@ -173,7 +267,7 @@ public final class Safetensors {
         }
     }
 
-    private static Tensor tensor(Path file, String name, JsonNode spec, ByteBuffer all, long dataLen) throws IOException {
+    private static TensorInfo info(Path file, String name, JsonNode spec, long dataStart, long dataLen) throws IOException {
         DType dtype;
         try {
             dtype = DType.valueOf(spec.path("dtype").asText());
@@ -184,37 +278,54 @@ public final class Safetensors {
         long[] shape = new long[shapeNode.size()];
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong();
-            n *= shape[i];
+            shape[i] = shapeNode.get(i).asLong(-1);
+            if (shape[i] < 0) {
+                throw new IOException(file + ": tensor '" + name + "' has a negative or non-numeric dimension " + shapeNode);
+            }
+            try {
+                n = Math.multiplyExact(n, shape[i]);
+            } catch (ArithmeticException e) {
+                throw new IOException(file + ": tensor '" + name + "' has an impossible shape " + shapeNode);
+            }
         }
         JsonNode off = spec.path("data_offsets");
         long begin = off.path(0).asLong(-1);
         long end = off.path(1).asLong(-1);
-        if (begin < 0 || end < begin || end > dataLen || end - begin != n * dtype.bytes) {
+        if (begin < 0 || end < begin || end > dataLen || n > Long.MAX_VALUE / dtype.bytes || end - begin != n * dtype.bytes) {
             throw new IOException(file + ": tensor '" + name + "' has inconsistent offsets [" + begin + ", " + end
                     + ") for shape " + Arrays.toString(shape) + " " + dtype + " (file data is " + dataLen + " bytes; truncated?)");
         }
-        ByteBuffer slice = all.duplicate().position((int) begin).limit((int) end).slice().order(ByteOrder.LITTLE_ENDIAN);
-        return new Tensor(dtype, shape, slice.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+        return new TensorInfo(dtype, shape, dataStart + begin, end - begin);
     }
 
     /** Writes tensors atomically (temporary file + rename). */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, StreamedTensor> streamed = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> streamed.put(name, StreamedTensor.of(t)));
+        writeStreamed(file, streamed, metadata);
+    }
+
+    /**
+     * Writes tensors whose bytes are produced during the write (files larger than memory), atomically
+     * (temporary file + rename). Each writer must produce exactly its shape's bytes, else nothing is written.
+     */
+    public static void writeStreamed(Path file, Map<String, StreamedTensor> tensors, Map<String, String> metadata)
+            throws IOException {
         ObjectNode header = MAPPER.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
             metadata.forEach(m::put);
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Tensor t = e.getValue();
+        for (Map.Entry<String, StreamedTensor> e : tensors.entrySet()) {
+            StreamedTensor t = e.getValue();
             ObjectNode spec = header.putObject(e.getKey());
             spec.put("dtype", t.dtype().name());
             var shape = spec.putArray("shape");
             for (long d : t.shape()) {
                 shape.add(d);
             }
-            long len = t.data().remaining();
+            long len = t.byteLength();
             spec.putArray("data_offsets").add(offset).add(offset + len);
             offset += len;
         }
@@ -226,17 +337,29 @@ public final class Safetensors {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".safetensors", ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp); var ch = java.nio.channels.Channels.newChannel(out)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerBytes.length);
-                ch.write(len);
-                ch.write(ByteBuffer.wrap(headerBytes));
-                for (Tensor t : tensors.values()) {
-                    ch.write(t.data().duplicate());
+                writeFully(ch, len);
+                writeFully(ch, ByteBuffer.wrap(headerBytes));
+                for (Map.Entry<String, StreamedTensor> e : tensors.entrySet()) {
+                    long before = ch.position();
+                    e.getValue().writer().writeTo(ch);
+                    long wrote = ch.position() - before;
+                    if (wrote != e.getValue().byteLength()) {
+                        throw new IOException(file + ": tensor '" + e.getKey() + "' produced " + wrote + " bytes, its shape "
+                                + Arrays.toString(e.getValue().shape()) + " needs " + e.getValue().byteLength());
+                    }
                 }
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
         }
     }
 }

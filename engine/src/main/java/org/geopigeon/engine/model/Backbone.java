@@ -24,6 +24,14 @@ public interface Backbone extends AutoCloseable {
     /** Where the forward pass runs, e.g. "cpu()" or "gpu(0)". */
     String device();
 
+    /**
+     * The arithmetic the forward pass runs in (input and output are float32 whatever it is). Recorded with
+     * every prediction. Implementations that do not say are fp32.
+     */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
     /** Releases native memory; no exceptions (overrides {@link AutoCloseable#close()} to drop the checked one). */
     @Override
     void close();

@@ -14,6 +14,8 @@ public final class DjlRuntime {
     static final String THREADS = "geopigeon.threads";
     /** User knob: "cpu" forces the CPU even when a GPU is visible. */
     static final String DEVICE = "geopigeon.device";
+    /** User knob: most images per CPU forward pass, for every precision (see {@link #imagesPerPass}). */
+    static final String CPU_IMAGES_PER_PASS = "geopigeon.cpuImagesPerPass";
 
     private DjlRuntime() {
     }
@@ -28,6 +30,10 @@ public final class DjlRuntime {
         }
         // One request = one forward pass: inter-op parallelism only competes with intra-op threads.
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        // TorchScript's profiling executor re-optimises each input shape over its first runs (several slow
+        // passes of a CPU ViT-L, tens of seconds in bf16) and fuses nothing on the CPU; off, the first pass is
+        // already at full speed and the steady state is as fast or faster (tools/benchmark.sh, issue 9).
+        setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
     }
 
     /** The first GPU when libtorch sees one and {@code geopigeon.device} is not "cpu", else the CPU. */
@@ -37,6 +43,33 @@ public final class DjlRuntime {
             return Device.cpu();
         }
         return Device.gpu();
+    }
+
+    /**
+     * Most images one forward pass takes. GPUs gain from batches; on the CPU a ViT pass was measured no faster
+     * per image with more images (slower for fp32 and int8; TorchScriptBackbone's Javadoc has the figures), so
+     * CPU passes take one image and a batch costs no more per image than a single image.
+     *
+     * @throws IllegalArgumentException when {@value #CPU_IMAGES_PER_PASS} is not a positive integer
+     */
+    static int imagesPerPass(Device device, Precision precision) {
+        if (device.isGpu()) {
+            return Integer.MAX_VALUE;
+        }
+        String v = System.getProperty(CPU_IMAGES_PER_PASS);
+        if (v != null && !v.isBlank()) {
+            try {
+                int n = Integer.parseInt(v.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("system property " + CPU_IMAGES_PER_PASS + " must be a positive integer, got '"
+                    + v + "'");
+        }
+        return 1;
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -58,6 +58,11 @@ public final class NormalizingBackbone implements Backbone {
     }
 
     @Override
+    public Precision precision() {
+        return inner.precision();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

@@ -120,64 +120,150 @@ public final class Geolocator {
      */
     public List<Prediction> locateBatch(List<List<BufferedImage>> requests, LocateOptions options, StageListener listener) {
         Objects.requireNonNull(requests, "requests");
-        LocateOptions opts = options == null ? LocateOptions.defaults() : options;
-        StageListener l = listener == null ? StageListener.NONE : listener;
         List<BufferedImage> views = new ArrayList<>();
         int[] firstView = new int[requests.size() + 1];
         for (int r = 0; r < requests.size(); r++) {
             List<BufferedImage> v = requests.get(r);
-            if (v == null || (v.size() != 1 && v.size() != PANORAMA_VIEWS)) {
-                int n = v == null ? 0 : v.size();
-                throw new IllegalArgumentException(n > 1
-                        ? "a panorama needs exactly " + PANORAMA_VIEWS + " views, got " + n
-                        : "a request needs one image (or " + PANORAMA_VIEWS + " panorama views), got " + n);
-            }
+            checkViewCount(v == null ? 0 : v.size());
             for (BufferedImage img : v) {
                 views.add(Objects.requireNonNull(img, "image of request " + r));
             }
             firstView[r + 1] = views.size();
         }
-        if (views.isEmpty()) {
+        // Preprocess chunk by chunk, just before its backbone pass, so memory stays at one batch of pixels.
+        return locateViews(firstView, (from, n, nchw) -> {
+            int pixels = preprocessor.imageLength();
+            for (int i = 0; i < n; i++) {
+                preprocessor.toChw(views.get(from + i), nchw, i * pixels);
+            }
+            return true;
+        }, options, listener);
+    }
+
+    /**
+     * Views of one request preprocessed for the backbone, made by {@link #prepare} on any thread (a decode
+     * pool), so preprocessing can overlap the backbone's work on earlier requests.
+     *
+     * @param views        one [3,S,S] CHW array per view (1, or 4 for a panorama)
+     * @param preprocessMs wall time {@link #prepare} spent on them
+     */
+    public record PreparedRequest(List<float[]> views, double preprocessMs) {
+        public PreparedRequest {
+            views = List.copyOf(views);
+        }
+    }
+
+    /**
+     * Preprocesses one request (one image, or the four views of a panorama). Thread-safe: call it from decode
+     * threads while {@link #locatePrepared} runs the backbone on earlier requests.
+     *
+     * @throws IllegalArgumentException for any other number of views
+     */
+    public PreparedRequest prepare(List<BufferedImage> views) {
+        checkViewCount(views == null ? 0 : views.size());
+        long t0 = System.nanoTime();
+        List<float[]> out = new ArrayList<>(views.size());
+        for (BufferedImage v : views) {
+            float[] chw = new float[preprocessor.imageLength()];
+            preprocessor.toChw(Objects.requireNonNull(v, "image"), chw, 0);
+            out.add(chw);
+        }
+        return new PreparedRequest(out, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /**
+     * Locates requests already preprocessed by {@link #prepare}, batching their views through the backbone as
+     * {@link #locateBatch} does. Each prediction's preprocess time is its own request's.
+     */
+    public List<Prediction> locatePrepared(List<PreparedRequest> requests, LocateOptions options, StageListener listener) {
+        Objects.requireNonNull(requests, "requests");
+        List<float[]> views = new ArrayList<>();
+        int[] firstView = new int[requests.size() + 1];
+        for (int r = 0; r < requests.size(); r++) {
+            PreparedRequest p = Objects.requireNonNull(requests.get(r), "request " + r);
+            checkViewCount(p.views().size());
+            for (float[] v : p.views()) {
+                if (v.length != preprocessor.imageLength()) {
+                    throw new IllegalArgumentException("a prepared view has " + v.length + " values, the backbone takes "
+                            + preprocessor.imageLength());
+                }
+                views.add(v);
+            }
+            firstView[r + 1] = views.size();
+        }
+        List<Prediction> out = locateViews(firstView, (from, n, nchw) -> {
+            int pixels = preprocessor.imageLength();
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(views.get(from + i), 0, nchw, i * pixels, pixels);
+            }
+            return false;
+        }, options, listener);
+        List<Prediction> timed = new ArrayList<>(out.size());
+        for (int r = 0; r < out.size(); r++) {
+            Prediction p = out.get(r);
+            StageTimings t = p.timings();
+            timed.add(p.withTimings(new StageTimings(t.decodeMs(), requests.get(r).preprocessMs(), t.backboneMs(),
+                    t.headMs(), t.refineMs())));
+        }
+        return timed;
+    }
+
+    /** Fills views [from, from+n) into nchw; returns true when the time it took counts as preprocessing. */
+    @FunctionalInterface
+    private interface ViewFiller {
+        boolean fill(int from, int n, float[] nchw);
+    }
+
+    private List<Prediction> locateViews(int[] firstView, ViewFiller filler, LocateOptions options,
+                                         StageListener listener) {
+        LocateOptions opts = options == null ? LocateOptions.defaults() : options;
+        StageListener l = listener == null ? StageListener.NONE : listener;
+        int requests = firstView.length - 1;
+        int total = firstView[requests];
+        if (total == 0) {
             return List.of();
         }
-
-        // Preprocess and embed chunk by chunk so memory stays at one batch of pixels.
         int batch = manifest.defaults().batchSize();
-        int s = backbone.inputSize();
-        int pixels = 3 * s * s;
-        float[][] embeddings = new float[views.size()][];
+        int pixels = preprocessor.imageLength();
+        float[][] embeddings = new float[total][];
         long preprocessNs = 0;
         long backboneNs = 0;
-        for (int start = 0; start < views.size(); start += batch) {
-            int n = Math.min(batch, views.size() - start);
+        for (int start = 0; start < total; start += batch) {
+            int n = Math.min(batch, total - start);
             checkCancelled(l, Stage.PREPROCESS);
-            l.onStage(Stage.PREPROCESS, 0.8f * start / views.size());
+            l.onStage(Stage.PREPROCESS, 0.8f * start / total);
             long t0 = System.nanoTime();
             float[] nchw = new float[n * pixels];
-            for (int i = 0; i < n; i++) {
-                preprocessor.toChw(views.get(start + i), nchw, i * pixels);
-            }
+            boolean preprocessing = filler.fill(start, n, nchw);
             long t1 = System.nanoTime();
             checkCancelled(l, Stage.BACKBONE);
-            l.onStage(Stage.BACKBONE, 0.8f * start / views.size() + 0.1f * n / views.size());
+            l.onStage(Stage.BACKBONE, 0.8f * start / total + 0.1f * n / total);
             float[][] out = backbone.embed(nchw, n);
             long t2 = System.nanoTime();
             if (out.length != n) {
                 throw new IllegalStateException("backbone returned " + out.length + " embeddings for " + n + " images");
             }
             System.arraycopy(out, 0, embeddings, start, n);
-            preprocessNs += t1 - t0;
+            preprocessNs += preprocessing ? t1 - t0 : 0;
             backboneNs += t2 - t1;
         }
 
-        List<Prediction> result = new ArrayList<>(requests.size());
-        for (int r = 0; r < requests.size(); r++) {
-            double share = (double) (firstView[r + 1] - firstView[r]) / views.size();
+        List<Prediction> result = new ArrayList<>(requests);
+        for (int r = 0; r < requests; r++) {
+            double share = (double) (firstView[r + 1] - firstView[r]) / total;
             float[] e = meanEmbedding(embeddings, firstView[r], firstView[r + 1]);
             result.add(classifyAndRefine(e, opts, l, preprocessNs * share / 1e6, backboneNs * share / 1e6));
         }
         l.onStage(Stage.DONE, 1f);
         return result;
+    }
+
+    private static void checkViewCount(int n) {
+        if (n != 1 && n != PANORAMA_VIEWS) {
+            throw new IllegalArgumentException(n > 1
+                    ? "a panorama needs exactly " + PANORAMA_VIEWS + " views, got " + n
+                    : "a request needs one image (or " + PANORAMA_VIEWS + " panorama views), got " + n);
+        }
     }
 
     private Prediction classifyAndRefine(float[] embedding, LocateOptions opts, StageListener l,
@@ -210,7 +296,8 @@ public final class Geolocator {
             t2 = System.nanoTime();
         }
         StageTimings timings = new StageTimings(0, preprocessMs, backboneMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
-        return new Prediction(location, refined, confidence, top, topCentroid, null, timings, manifest.name());
+        return new Prediction(location, refined, confidence, top, topCentroid, null, timings, manifest.name(),
+                backbone.precision());
     }
 
     /** 1 - H(p) / ln(C), clipped to [0, 1]; 1 for a single cell. */

@@ -2,6 +2,7 @@ package org.geopigeon.engine.predict;
 
 import java.util.List;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.model.Precision;
 
 /**
  * The answer for one image or one panorama.
@@ -15,19 +16,28 @@ import org.geopigeon.engine.geo.LatLon;
  * @param exifGps          GPS position from the image's EXIF, or null (first thing an OSINT analyst checks)
  * @param timings          per-stage wall time
  * @param model            name of the model bundle that produced it
+ * @param precision        arithmetic the backbone ran in ({@link Precision#id()} is what audit parameters and
+ *                         stored predictions record); null when unknown (predictions built outside the pipeline)
  */
 public record Prediction(LatLon location, boolean refined, double confidence, List<CellProbability> topCells,
-                         LatLon topCellCentroid, LatLon exifGps, StageTimings timings, String model) {
+                         LatLon topCellCentroid, LatLon exifGps, StageTimings timings, String model,
+                         Precision precision) {
 
     public Prediction {
         topCells = List.copyOf(topCells);
     }
 
+    /** A prediction whose backbone precision is unknown (kept for callers written before precisions existed). */
+    public Prediction(LatLon location, boolean refined, double confidence, List<CellProbability> topCells,
+                      LatLon topCellCentroid, LatLon exifGps, StageTimings timings, String model) {
+        this(location, refined, confidence, topCells, topCellCentroid, exifGps, timings, model, null);
+    }
+
     public Prediction withExifGps(LatLon gps) {
-        return new Prediction(location, refined, confidence, topCells, topCellCentroid, gps, timings, model);
+        return new Prediction(location, refined, confidence, topCells, topCellCentroid, gps, timings, model, precision);
     }
 
     public Prediction withTimings(StageTimings t) {
-        return new Prediction(location, refined, confidence, topCells, topCellCentroid, exifGps, t, model);
+        return new Prediction(location, refined, confidence, topCells, topCellCentroid, exifGps, t, model, precision);
     }
 }

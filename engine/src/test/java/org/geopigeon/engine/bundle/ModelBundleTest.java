@@ -20,6 +20,7 @@ import org.geopigeon.engine.io.Safetensors;
 import org.geopigeon.engine.io.Safetensors.Tensor;
 import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.model.GeocellHead;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.refine.RefinementIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -217,7 +218,9 @@ class ModelBundleTest {
     }
 
     private void assertFails(Path bundle, String file, String problem) {
-        BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load(bundle).close());
+        // fp32: these tests break backbone.pt, which auto skips for the bf16 variant on CPUs with native bf16
+        BundleException e = assertThrows(BundleException.class,
+                () -> ModelBundle.load(bundle, PrecisionChoice.FP32).close());
         assertTrue(e.getMessage().contains(file), () -> "message should name " + file + ": " + e.getMessage());
         assertTrue(e.getMessage().contains(problem), () -> "message should say '" + problem + "': " + e.getMessage());
         assertTrue(e.file().toString().endsWith(file), () -> e.file() + " should be " + file);

@@ -224,6 +224,36 @@ class GeolocatorTest {
         return out;
     }
 
+    @Test
+    void preparedRequestsGiveTheSamePredictionsAsImagesAndRecordThePrecision() {
+        Geolocator g = new Geolocator(manifest(2, 5000), new FakeBackbone(), HEAD, CELLS, INDEX);
+        List<List<BufferedImage>> images = List.of(List.of(solid(255, 0, 0)), List.of(solid(0, 255, 0)),
+                List.of(solid(0, 0, 255), solid(0, 0, 250), solid(0, 0, 240), solid(0, 10, 255)));
+        List<Prediction> direct = g.locateBatch(images, LocateOptions.defaults(), StageListener.NONE);
+        List<Geolocator.PreparedRequest> prepared = images.stream().map(g::prepare).toList();
+        List<Prediction> viaPrepared = g.locatePrepared(prepared, LocateOptions.defaults(), StageListener.NONE);
+        assertEquals(3, viaPrepared.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(direct.get(i).location(), viaPrepared.get(i).location(), "request " + i);
+            assertEquals(direct.get(i).topCells(), viaPrepared.get(i).topCells(), "request " + i);
+            assertEquals(prepared.get(i).preprocessMs(), viaPrepared.get(i).timings().preprocessMs(), 0,
+                    "each request keeps its own preprocessing time");
+            assertEquals(org.geopigeon.engine.model.Precision.FP32, viaPrepared.get(i).precision());
+        }
+        assertEquals("C0", viaPrepared.get(0).topCells().get(0).cell().id(), "red lands in cell 0");
+    }
+
+    @Test
+    void preparedRequestsAreChecked() {
+        Geolocator g = new Geolocator(manifest(2, 5000), new FakeBackbone(), HEAD, CELLS, INDEX);
+        IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+                () -> g.prepare(List.of(solid(1, 2, 3), solid(1, 2, 3))));
+        assertTrue(two.getMessage().contains("a panorama needs exactly 4 views, got 2"), two.getMessage());
+        IllegalArgumentException shortView = assertThrows(IllegalArgumentException.class, () -> g.locatePrepared(
+                List.of(new Geolocator.PreparedRequest(List.of(new float[5]), 0)), null, null));
+        assertTrue(shortView.getMessage().contains("a prepared view has 5 values"), shortView.getMessage());
+    }
+
     private static BundleManifest manifest(int topK, double fallbackKm) {
         return new BundleManifest(BundleManifest.FORMAT, "test-model", "fake", false, "CC0", "test",
                 new BundleManifest.Backbone("fake.pt", SIZE, SIZE, SIZE, "bicubic",

@@ -1,0 +1,56 @@
+package org.geopigeon.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import org.junit.jupiter.api.Test;
+
+/** How many images one forward pass takes, per device and precision. */
+class DjlRuntimeTest {
+
+    @Test
+    void cpuRunsOneImagePerPassAndGpusWholeBatches() {
+        withProperty(null, () -> {
+            assertEquals(1, DjlRuntime.imagesPerPass(Device.cpu(), Precision.FP32));
+            assertEquals(1, DjlRuntime.imagesPerPass(Device.cpu(), Precision.INT8));
+            assertEquals(1, DjlRuntime.imagesPerPass(Device.cpu(), Precision.BF16));
+            assertEquals(Integer.MAX_VALUE, DjlRuntime.imagesPerPass(Device.gpu(), Precision.BF16));
+            assertEquals(Integer.MAX_VALUE, DjlRuntime.imagesPerPass(Device.gpu(), Precision.FP32));
+        });
+    }
+
+    @Test
+    void thePropertyOverridesTheCpuSettingOnly() {
+        withProperty("4", () -> {
+            assertEquals(4, DjlRuntime.imagesPerPass(Device.cpu(), Precision.INT8));
+            assertEquals(4, DjlRuntime.imagesPerPass(Device.cpu(), Precision.BF16));
+            assertEquals(Integer.MAX_VALUE, DjlRuntime.imagesPerPass(Device.gpu(), Precision.FP16));
+        });
+        withProperty("zero", () -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DjlRuntime.imagesPerPass(Device.cpu(), Precision.FP32));
+            assertTrue(e.getMessage().contains("geopigeon.cpuImagesPerPass must be a positive integer, got 'zero'"),
+                    e.getMessage());
+        });
+    }
+
+    private static void withProperty(String value, Runnable r) {
+        String old = System.getProperty(DjlRuntime.CPU_IMAGES_PER_PASS);
+        try {
+            if (value == null) {
+                System.clearProperty(DjlRuntime.CPU_IMAGES_PER_PASS);
+            } else {
+                System.setProperty(DjlRuntime.CPU_IMAGES_PER_PASS, value);
+            }
+            r.run();
+        } finally {
+            if (old == null) {
+                System.clearProperty(DjlRuntime.CPU_IMAGES_PER_PASS);
+            } else {
+                System.setProperty(DjlRuntime.CPU_IMAGES_PER_PASS, old);
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.predict.EmbeddingLocator;
-import org.geopigeon.engine.eval.ErrorCdfPlot;
+import org.geopigeon.app.plot.ErrorCdfPlot;
 import org.geopigeon.engine.eval.ErrorMetrics;
 import org.geopigeon.engine.eval.EvaluationReport;
 import org.geopigeon.engine.eval.Evaluator;

@@ -28,7 +28,7 @@ public record EvaluationReport(String label, ErrorMetrics.Result metrics, double
         o.put("count", metrics.count());
         ObjectNode acc = o.putObject("accuracy");
         for (ErrorMetrics.Accuracy a : metrics.accuracies()) {
-            acc.put(formatKm(a.thresholdKm()) + "km", a.fraction());
+            acc.put(ErrorMetrics.formatKm(a.thresholdKm()) + "km", a.fraction());
         }
         o.put("meanKm", metrics.meanKm());
         o.put("medianKm", metrics.medianKm());
@@ -72,9 +72,5 @@ public record EvaluationReport(String label, ErrorMetrics.Result metrics, double
         } else {
             o.put(name, v);
         }
-    }
-
-    static String formatKm(double km) {
-        return km == Math.rint(km) ? String.valueOf((long) km) : String.valueOf(km);
     }
 }

@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import com.google.common.geometry.S2CellId;
 import com.google.common.geometry.S2LatLng;

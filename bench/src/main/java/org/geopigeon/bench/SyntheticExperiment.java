@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.geopigeon.engine.predict.EmbeddingLocator;
-import org.geopigeon.engine.eval.ErrorCdfPlot;
+import org.geopigeon.app.plot.ErrorCdfPlot;
 import org.geopigeon.engine.eval.ErrorMetrics;
 import org.geopigeon.engine.eval.EvaluationReport;
 import org.geopigeon.engine.eval.Evaluator;
@@ -45,7 +45,7 @@ import org.geopigeon.engine.train.TrainingResult;
  * smoothed targets, and each head is scored on the held-out split with refinement off and on.
  *
  * <pre>
- * java ... org.geopigeon.engine.bench.SyntheticExperiment [--points CSV] [--boundaries DIR] [--sample N]
+ * java ... org.geopigeon.bench.SyntheticExperiment [--points CSV] [--boundaries DIR] [--sample N]
  *      [--min 100] [--max 200] [--dim 64] [--noise 0.3] [--epochs 6] [--lr 0.03] [--batch 1024]
  *      [--tau 65] [--seed 42] [--out DIR]
  * </pre>

@@ -1,4 +1,4 @@
-package org.geopigeon.engine.eval;
+package org.geopigeon.app.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.geopigeon.engine.eval.ErrorMetrics;
 
 /**
  * PNG of the cumulative distribution of geolocation errors: x = error in km on a log axis
@@ -126,7 +127,7 @@ public final class ErrorCdfPlot {
             double t = ErrorMetrics.THRESHOLDS_KM.get(i);
             int xx = (int) x(t);
             g.drawLine(xx, TOP, xx, H - BOTTOM);
-            g.drawString(EvaluationReport.formatKm(t) + " km " + names[i], xx + 3, TOP + 14 + 14 * (i % 2));
+            g.drawString(ErrorMetrics.formatKm(t) + " km " + names[i], xx + 3, TOP + 14 + 14 * (i % 2));
         }
         g.setStroke(new BasicStroke(1f));
         g.setColor(Color.BLACK);

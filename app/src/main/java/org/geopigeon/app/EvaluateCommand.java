@@ -27,7 +27,7 @@ import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.StageListener;
 import org.geopigeon.engine.refine.RetrievalRefiner;
-import org.geopigeon.engine.train.CoordinateCsv;
+import org.geopigeon.engine.io.CoordinateCsv;
 import org.geopigeon.engine.train.Gallery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -18,7 +18,6 @@ import org.geopigeon.engine.geocell.build.BuildReport;
 import org.geopigeon.engine.geocell.build.BuildResult;
 import org.geopigeon.engine.geocell.build.GeocellBuilder;
 import org.geopigeon.engine.geocell.build.PhotoPointReader;
-import org.geopigeon.engine.geocell.build.PointCsvReader;
 import org.geopigeon.engine.geocell.build.PointSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -117,7 +116,7 @@ final class GeocellsCommand implements Callable<Integer> {
             }
             try {
                 long t0 = System.nanoTime();
-                PointSet pointSet = Files.isDirectory(points) ? PhotoPointReader.read(points) : PointCsvReader.read(points);
+                PointSet pointSet = Files.isDirectory(points) ? PhotoPointReader.read(points) : PointSet.readCsv(points);
                 pointSet.notes().forEach(n -> err.println("warning: " + points + ": " + n));
                 List<BoundaryLayer> layers = new ArrayList<>();
                 for (int i = 0; i < layerFiles.size(); i++) {

@@ -25,7 +25,7 @@ import org.geopigeon.engine.pretrain.CaptionPretrainer;
 import org.geopigeon.engine.pretrain.CaptionedPhoto;
 import org.geopigeon.engine.pretrain.PretrainConfig;
 import org.geopigeon.engine.pretrain.PretrainedBundleWriter;
-import org.geopigeon.engine.train.CoordinateCsv;
+import org.geopigeon.engine.io.CoordinateCsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -28,7 +28,6 @@ import org.geopigeon.engine.geocell.build.BoundaryReader;
 import org.geopigeon.engine.geocell.build.BuildOptions;
 import org.geopigeon.engine.geocell.build.BuildResult;
 import org.geopigeon.engine.geocell.build.GeocellBuilder;
-import org.geopigeon.engine.geocell.build.PointCsvReader;
 import org.geopigeon.engine.geocell.build.PointSet;
 import org.geopigeon.engine.geocell.build.TrainingPoint;
 
@@ -80,7 +79,7 @@ public final class GeocellBenchmark {
             System.err.println("shared data not found (" + pointsFile + ", " + s2File + "): nothing to benchmark");
             System.exit(2);
         }
-        PointSet all = PointCsvReader.read(pointsFile);
+        PointSet all = PointSet.readCsv(pointsFile);
         List<TrainingPoint> train = new ArrayList<>();
         List<LatLon> holdout = new ArrayList<>();
         boolean[] heldOut = holdoutMask(all.points().size(), splitSeed);

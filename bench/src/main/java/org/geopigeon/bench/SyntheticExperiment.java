@@ -27,7 +27,7 @@ import org.geopigeon.engine.geocell.build.TrainingPoint;
 import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.refine.RefinementIndex;
 import org.geopigeon.engine.refine.RetrievalRefiner;
-import org.geopigeon.engine.train.CoordinateCsv;
+import org.geopigeon.engine.io.CoordinateCsv;
 import org.geopigeon.engine.train.Gallery;
 import org.geopigeon.engine.train.GeocellLabels;
 import org.geopigeon.engine.train.HeadTrainer;

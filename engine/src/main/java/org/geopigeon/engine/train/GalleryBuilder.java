@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.io.CoordinateCsv;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;

@@ -19,6 +19,7 @@ import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageHeader;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.image.PixelHash;
+import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.Stage;
@@ -61,7 +62,8 @@ public final class AuditedGeolocation {
 
     /** Smallest width and height accepted by default; the rule itself is {@link ImageRules#minSide()}. */
     public static final int MIN_SIDE = ImageRules.DEFAULT_MIN_SIDE;
-    public static final int PANORAMA_VIEWS = 4;
+    /** Views of a panorama: the engine's rule ({@link Geolocator#PANORAMA_VIEWS}), named here for the service's callers. */
+    public static final int PANORAMA_VIEWS = Geolocator.PANORAMA_VIEWS;
 
     private final Supplier<LoadedModel> model;
     private final DataSource dataSource;

@@ -11,7 +11,6 @@ import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
-import org.geopigeon.engine.preprocess.PreprocessConfig;
 import org.geopigeon.engine.refine.RefinementIndex;
 import org.geopigeon.engine.refine.RefinementResult;
 import org.geopigeon.engine.refine.RetrievalRefiner;
@@ -56,33 +55,10 @@ public final class Geolocator {
             throw new IllegalArgumentException("backbone embeds to D = " + backbone.embeddingDim()
                     + " but the head expects D = " + head.dim());
         }
-        this.preprocessor = new ClipPreprocessor(preprocessConfig(manifest.backbone(), backbone.inputSize()));
+        this.preprocessor = new ClipPreprocessor(manifest.preprocessConfig(backbone.inputSize()));
         RetrievalRefiner refiner = refinementOrNull == null ? null
                 : new RetrievalRefiner(refinementOrNull, cells, d.temperature(), d.fallbackKm());
         this.embeddingLocator = new EmbeddingLocator(head, cells, refiner, d.topK(), d.refineTopK());
-    }
-
-    private static PreprocessConfig preprocessConfig(BundleManifest.Backbone b, int inputSize) {
-        if (b != null && b.resizeShortestEdge() != 0 && b.resizeShortestEdge() != inputSize) {
-            // ClipPreprocessor resizes the short side straight to the crop size (CLIP's setting).
-            throw new IllegalArgumentException("backbone.resizeShortestEdge " + b.resizeShortestEdge()
-                    + " differs from the input size " + inputSize + ": only resize == crop is supported");
-        }
-        if (b == null || b.mean() == null || b.std() == null) {
-            return PreprocessConfig.clipDefaults(inputSize);
-        }
-        return new PreprocessConfig(inputSize, toFloats(b.mean(), "mean"), toFloats(b.std(), "std"));
-    }
-
-    private static float[] toFloats(List<Double> values, String name) {
-        if (values.size() != 3) {
-            throw new IllegalArgumentException("manifest backbone." + name + " needs 3 values (R, G, B), got " + values);
-        }
-        float[] out = new float[3];
-        for (int i = 0; i < 3; i++) {
-            out[i] = values.get(i).floatValue();
-        }
-        return out;
     }
 
     public BundleManifest manifest() {

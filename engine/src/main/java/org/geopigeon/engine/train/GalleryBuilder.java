@@ -98,19 +98,12 @@ public final class GalleryBuilder {
         this.progress = progress;
     }
 
-    /** Preprocessing as the bundle's manifest prescribes (CLIP defaults where it is silent). */
+    /**
+     * Preprocessing as the bundle's manifest prescribes: {@link BundleManifest#preprocessConfig}, the one conversion
+     * (kept here for the callers that name it, e.g. the Spark gallery job).
+     */
     public static PreprocessConfig preprocessConfig(BundleManifest manifest, int inputSize) {
-        BundleManifest.Backbone b = manifest.backbone();
-        if (b == null || b.mean() == null || b.std() == null || b.mean().size() != 3 || b.std().size() != 3) {
-            return PreprocessConfig.clipDefaults(inputSize);
-        }
-        float[] mean = new float[3];
-        float[] std = new float[3];
-        for (int i = 0; i < 3; i++) {
-            mean[i] = b.mean().get(i).floatValue();
-            std[i] = b.std().get(i).floatValue();
-        }
-        return new PreprocessConfig(inputSize, mean, std);
+        return manifest.preprocessConfig(inputSize);
     }
 
     /**

@@ -16,6 +16,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.io.IOException;
 import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.geopigeon.engine.eval.ErrorMetrics;
 import org.geopigeon.engine.geo.Haversine;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.model.GeocellHead;
 
 /**
@@ -61,7 +63,7 @@ public final class HeadTrainer {
      * @param labels  class index of each gallery row (see {@link GeocellLabels})
      * @param cells   the geocells (centroids for smoothing and validation)
      */
-    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells) {
+    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells) throws IOException {
         return train(gallery, labels, cells, null);
     }
 
@@ -71,8 +73,9 @@ public final class HeadTrainer {
      *
      * @param start starting head [C, D], or null for PyTorch's default random initialisation
      * @throws IllegalArgumentException when start's shape is not [cells, gallery dimension]
+     * @throws IOException              when DJL's PyTorch engine cannot start
      */
-    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells, GeocellHead start) {
+    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells, GeocellHead start) throws IOException {
         if (start != null && (start.numCells() != cells.size() || start.dim() != gallery.dim())) {
             throw new IllegalArgumentException("initial head is [" + start.numCells() + ", " + start.dim() + "] but training needs ["
                     + cells.size() + ", " + gallery.dim() + "] (cells x embedding width)");
@@ -98,11 +101,11 @@ public final class HeadTrainer {
         HaversineLabelSmoother smoother = HaversineLabelSmoother.of(cells, config.tauKm(), config.smoothing(),
                 config.normaliseTargets());
 
-        configureDjl();
-        Engine engine = Engine.getEngine("PyTorch");
+        // The same engine settings as inference (offline natives, -Dgeopigeon.threads, no inter-op pool) and the
+        // same device rule (first GPU unless -Dgeopigeon.device=cpu).
+        Engine engine = DjlRuntime.pytorch("to train the geocell head");
         engine.setRandomSeed((int) config.seed());
-        Device device = "cpu".equalsIgnoreCase(System.getProperty("geopigeon.device", "")) || engine.getGpuCount() == 0
-                ? Device.cpu() : Device.gpu();
+        Device device = DjlRuntime.device(engine);
         Random init = new Random(config.seed() ^ 0x5DEECE66DL);
         float bound = (float) (1 / Math.sqrt(d));
         Initializer uniform = (manager, shape, type) -> {
@@ -258,16 +261,6 @@ public final class HeadTrainer {
             int t = a[i];
             a[i] = a[j];
             a[j] = t;
-        }
-    }
-
-    /** Same rules as inference: never download natives, no inter-op thread pool. Only unset properties are set. */
-    private static void configureDjl() {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
     }
 }

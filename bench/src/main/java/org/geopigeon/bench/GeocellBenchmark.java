@@ -29,6 +29,7 @@ import org.geopigeon.engine.geocell.build.BuildOptions;
 import org.geopigeon.engine.geocell.build.BuildResult;
 import org.geopigeon.engine.geocell.build.GeocellBuilder;
 import org.geopigeon.engine.geocell.build.PointSet;
+import org.geopigeon.engine.progress.PhaseListener;
 import org.geopigeon.engine.geocell.build.TrainingPoint;
 
 /**
@@ -96,9 +97,8 @@ public final class GeocellBenchmark {
                 BoundaryReader.read(boundaries.resolve("admin1.geojson"), false));
 
         long t0 = System.nanoTime();
-        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, fuse, fuseRadiusKm,
-                        System.err::println))
-                .build(new PointSet(pointsFile.toString(), train, 0, List.of()), layers);
+        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, fuse, fuseRadiusKm))
+                .build(new PointSet(pointsFile.toString(), train, 0, List.of()), layers, PhaseListener.lines(System.err::println));
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         GeocellSet cells = result.cells();
         if (positional.size() > 1) {
@@ -109,8 +109,8 @@ public final class GeocellBenchmark {
                 splitSeed == null ? "every 10th point" : "random 10%, seed " + splitSeed);
         System.out.printf(Locale.ROOT, "geocells: %d cells in %d countries; points per cell min %d / median %d / max %d;"
                         + " %d left above MAX; %d points outside boundaries%n",
-                cells.size(), result.report().countries(), counts[0], counts[counts.length / 2], counts[counts.length - 1],
-                result.report().cellsAboveMax().size(), result.report().pointsOutside());
+                cells.size(), result.report().units().countries(), counts[0], counts[counts.length / 2], counts[counts.length - 1],
+                result.report().steps().cellsAboveMax().size(), result.report().input().pointsOutside());
         System.out.printf(Locale.ROOT, "build time %.1f s, peak heap %.0f MB (max heap %.0f MB)%n", buildSeconds,
                 peakHeapMb(), Runtime.getRuntime().maxMemory() / 1048576.0);
 

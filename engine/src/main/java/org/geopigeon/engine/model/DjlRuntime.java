@@ -55,6 +55,15 @@ public final class DjlRuntime {
         }
     }
 
+    /**
+     * Threads that decode and preprocess images while the backbone runs (locate, gallery building): a quarter of the
+     * cores, 1 to 4, leaving the rest to libtorch's intra-op threads. Measured on the 2-core build machine, one decode
+     * thread kept a ViT-L backbone fed (README, "Overlap").
+     */
+    public static int defaultDecodeThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
+    }
+
     /** The first GPU when libtorch sees one and {@code geopigeon.device} is not "cpu", else the CPU. */
     public static Device device(Engine engine) {
         String forced = System.getProperty(DEVICE, "");

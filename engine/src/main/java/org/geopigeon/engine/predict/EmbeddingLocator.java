@@ -2,9 +2,11 @@ package org.geopigeon.engine.predict;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.GeocellHead;
+import org.geopigeon.engine.refine.RefinementIndex;
 import org.geopigeon.engine.refine.RefinementResult;
 import org.geopigeon.engine.refine.RetrievalRefiner;
 
@@ -55,6 +57,20 @@ public final class EmbeddingLocator {
         this.refiner = refinerOrNull;
         this.topK = Math.min(topK, cells.size());
         this.refineTopK = Math.min(refineTopK, cells.size());
+    }
+
+    /**
+     * The locator a model bundle's settings describe: refinement over {@code refineTopK} cells with the manifest's
+     * temperature and fallback distance when an index is given.
+     *
+     * @param indexOrNull the refinement index, or null for classification only
+     * @param topK        cells {@link #locate(float[])} returns
+     */
+    public static EmbeddingLocator of(GeocellHead head, GeocellSet cells, RefinementIndex indexOrNull,
+                                      BundleManifest.Defaults defaults, int topK) {
+        RetrievalRefiner refiner = indexOrNull == null ? null
+                : new RetrievalRefiner(indexOrNull, cells, defaults.temperature(), defaults.fallbackKm());
+        return new EmbeddingLocator(head, cells, refiner, topK, defaults.refineTopK());
     }
 
     /** True when this locator has a refinement index. */

@@ -12,7 +12,6 @@ import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
 import org.geopigeon.engine.refine.RefinementIndex;
-import org.geopigeon.engine.refine.RetrievalRefiner;
 
 /**
  * The geolocation pipeline: preprocess -> backbone -> geocell head -> retrieval refinement.
@@ -55,9 +54,7 @@ public final class Geolocator {
                     + " but the head expects D = " + head.dim());
         }
         this.preprocessor = new ClipPreprocessor(manifest.preprocessConfig(backbone.inputSize()));
-        RetrievalRefiner refiner = refinementOrNull == null ? null
-                : new RetrievalRefiner(refinementOrNull, cells, d.temperature(), d.fallbackKm());
-        this.embeddingLocator = new EmbeddingLocator(head, cells, refiner, d.topK(), d.refineTopK());
+        this.embeddingLocator = EmbeddingLocator.of(head, cells, refinementOrNull, d, d.topK());
     }
 
     public BundleManifest manifest() {

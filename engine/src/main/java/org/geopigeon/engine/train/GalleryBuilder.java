@@ -23,6 +23,7 @@ import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.model.Backbone;
+import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
 import org.geopigeon.engine.preprocess.PreprocessConfig;
 
@@ -67,8 +68,7 @@ public final class GalleryBuilder {
 
     /** With the default decode threads: a quarter of the cores, 1 to 4. */
     public GalleryBuilder(Backbone backbone, PreprocessConfig preprocess, int batchSize, Consumer<String> progress) {
-        this(backbone, preprocess, batchSize, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4)),
-                progress);
+        this(backbone, preprocess, batchSize, DjlRuntime.defaultDecodeThreads(), progress);
     }
 
     /**

@@ -17,7 +17,6 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.io.IOException;
-import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,12 +49,20 @@ public final class HeadTrainer {
     private static final int EVAL_CHUNK = 4096;
 
     private final TrainingConfig config;
-    private final Consumer<String> progress;
+    private final TrainingListener listener;
 
-    /** @param progress where per-epoch lines go (stderr in the CLI), or null for silence */
-    public HeadTrainer(TrainingConfig config, Consumer<String> progress) {
+    /** A silent trainer. */
+    public HeadTrainer(TrainingConfig config) {
+        this(config, TrainingListener.NONE);
+    }
+
+    /**
+     * @param listener told {@link TrainingPhase#TRAIN}'s start (total = maximum epochs), every finished epoch and
+     *                 early stopping; null for silence
+     */
+    public HeadTrainer(TrainingConfig config, TrainingListener listener) {
         this.config = Objects.requireNonNull(config, "config");
-        this.progress = progress;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
     }
 
     /**
@@ -151,6 +158,7 @@ public final class HeadTrainer {
         double bestMedian = Double.POSITIVE_INFINITY;
         float[] xb = new float[config.batchSize() * d];
         float[] yb = new float[config.batchSize() * c];
+        listener.started(TrainingPhase.TRAIN, config.epochs());
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             long t0 = System.nanoTime();
             shuffleInPlace(train, shuffle);
@@ -187,7 +195,8 @@ public final class HeadTrainer {
                         (System.nanoTime() - t0) / 1e9);
             }
             history.add(stats);
-            report(stats);
+            listener.epochFinished(stats, config.epochs());
+            listener.progressed(TrainingPhase.TRAIN, epoch, config.epochs());
             boolean better = val.length == 0 || stats.valMedianKm() < bestMedian;
             if (better) {
                 bestMedian = val.length == 0 ? Double.NaN : stats.valMedianKm();
@@ -195,10 +204,8 @@ public final class HeadTrainer {
                 bestW = w;
                 bestB = bi;
             } else if (epoch - bestEpoch >= config.patience()) {
-                if (progress != null) {
-                    progress.accept(String.format(Locale.ROOT, "early stop: no better validation median for %d epochs; keeping epoch %d",
-                            config.patience(), bestEpoch));
-                }
+                listener.note(TrainingPhase.TRAIN, String.format(Locale.ROOT,
+                        "early stop: no better validation median for %d epochs; keeping epoch %d", config.patience(), bestEpoch));
                 break;
             }
         }
@@ -231,19 +238,6 @@ public final class HeadTrainer {
             }
         }
         return km;
-    }
-
-    private void report(EpochStats s) {
-        if (progress == null) {
-            return;
-        }
-        if (Double.isNaN(s.valMedianKm())) {
-            progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  (%.1f s)", s.epoch(), config.epochs(), s.trainLoss(), s.seconds()));
-        } else {
-            progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  val median %.1f km  acc@25 %.1f%%  acc@200 %.1f%%  acc@750 %.1f%%  (%.1f s)",
-                    s.epoch(), config.epochs(), s.trainLoss(), s.valMedianKm(), 100 * s.valAcc25(), 100 * s.valAcc200(),
-                    100 * s.valAcc750(), s.seconds()));
-        }
     }
 
     static int[] shuffled(int n, Random r) {

@@ -46,6 +46,24 @@ public final class BoundaryReader {
     }
 
     /**
+     * The boundary layers of a geocell build, coarsest first: countries, admin-1[, admin-2] (GeoJSON or TopoJSON).
+     * With two or three files the first is read as the countries layer; a single file is the units alone.
+     *
+     * @throws IOException              when a file is missing, empty or not a boundary file (the message names it)
+     * @throws IllegalArgumentException for no files or more than three
+     */
+    public static List<BoundaryLayer> readLayers(List<Path> files) throws IOException {
+        if (files.isEmpty() || files.size() > 3) {
+            throw new IllegalArgumentException("give 1 to 3 boundary layers (countries,admin1,admin2), got " + files.size());
+        }
+        List<BoundaryLayer> layers = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            layers.add(read(files.get(i), i == 0 && files.size() > 1));
+        }
+        return layers;
+    }
+
+    /**
      * @param countryLevel true for a countries layer: its name is the country, admin1 stays empty
      */
     public static BoundaryLayer read(Path file, boolean countryLevel) throws IOException {

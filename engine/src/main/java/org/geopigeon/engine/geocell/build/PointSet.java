@@ -1,6 +1,7 @@
 package org.geopigeon.engine.geocell.build;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.geopigeon.engine.io.CoordinateCsv;
@@ -18,6 +19,15 @@ public record PointSet(String source, List<TrainingPoint> points, int skipped, L
     public PointSet {
         points = List.copyOf(points);
         notes = List.copyOf(notes);
+    }
+
+    /**
+     * Points from a CSV file ({@link #readCsv}) or a folder of geotagged photos ({@link PhotoPointReader}).
+     *
+     * @throws IOException when the file or folder is missing or holds no usable point (the message names it)
+     */
+    public static PointSet read(Path fileOrFolder) throws IOException {
+        return Files.isDirectory(fileOrFolder) ? PhotoPointReader.read(fileOrFolder) : readCsv(fileOrFolder);
     }
 
     /**

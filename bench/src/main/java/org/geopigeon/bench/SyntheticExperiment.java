@@ -82,7 +82,7 @@ public final class SyntheticExperiment {
      * refinement needs). Immutable.
      */
     static final class FourierFeatures {
-        static final double[] SCALES = {1, 3, 10, 30, 100, 300, 1000};
+        static final List<Double> SCALES = List.of(1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0);
         private final double[] w;
         private final double[] b;
         private final int dim;
@@ -95,7 +95,7 @@ public final class SyntheticExperiment {
             w = new double[3 * dim];
             b = new double[dim];
             for (int j = 0; j < dim; j++) {
-                double s = SCALES[j * SCALES.length / dim];
+                double s = SCALES.get(j * SCALES.size() / dim);
                 for (int k = 0; k < 3; k++) {
                     w[3 * j + k] = r.nextGaussian() * s;
                 }
@@ -192,7 +192,7 @@ public final class SyntheticExperiment {
                         + "scales %s rad^-1, noise sigma %.2f; %d GeoCLIP photo locations, %d train / %d test (seed %d); "
                         + "%d semantic geocells (MIN %d / MAX %d); head: AdamW lr %g, batch %d, <= %d epochs, early stopping on val median; "
                         + "tau %.0f km; refinement: OPTICS (10, 0.1), top-5 cells, T=1.6, fallback 1000 km. Total %.0f s on %d cores.%n%n",
-                o.dim(), java.util.Arrays.toString(FourierFeatures.SCALES), o.noise(), all.size(), train.size(), test.size(), o.seed(),
+                o.dim(), FourierFeatures.SCALES, o.noise(), all.size(), train.size(), test.size(), o.seed(),
                 cells.size(), o.minPoints(), o.maxPoints(), o.lr(), o.batch(), o.epochs(), o.tau(), secs(t0),
                 Runtime.getRuntime().availableProcessors());
         System.out.println(markdown(rows));

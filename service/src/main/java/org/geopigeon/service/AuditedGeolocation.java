@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * unless its audit row is committed (fail closed). Messages name the problem for the client; database and
  * inference details go to the server log under an incident id that the message carries.
  */
-public final class AuditedGeolocation {
+public final class AuditedGeolocation implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditedGeolocation.class);
 
@@ -398,5 +398,14 @@ public final class AuditedGeolocation {
     /** The audit log with its local spool: front ends record their own refusals here. */
     public AuditTrail auditTrail() {
         return auditTrail;
+    }
+
+    /**
+     * Stops this service's background work (the audit spool's replay) and closes its spool segment; the shared model
+     * is its holder's to close. Call it when no request runs any more ({@link ServiceRegistry#close}).
+     */
+    @Override
+    public void close() {
+        auditTrail.close();
     }
 }

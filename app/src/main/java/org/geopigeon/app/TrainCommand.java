@@ -157,8 +157,9 @@ final class TrainCommand implements Callable<Integer> {
                     .setGeocells(geocells)
                     .setOutput(output.out)
                     .optName(output.name)
-                    .optConfig(new TrainingConfig(SmoothingMode.parse(smoothing), tau, normalise, lr, weightDecay, epochs,
-                            batch, valFraction, patience, seed))
+                    .optConfig(TrainingConfig.builder().smoothing(SmoothingMode.parse(smoothing)).tauKm(tau)
+                            .normaliseTargets(normalise).learningRate(lr).weightDecay(weightDecay).epochs(epochs)
+                            .batchSize(batch).valFraction(valFraction).patience(patience).seed(seed).build())
                     .optRefinement(noRefinement ? null : new RefinementIndexBuilder.Config(refineMinSamples, refineXi,
                             RefinementIndexBuilder.Config.defaults().maxPointsPerCell()))
                     .optInit(start)

@@ -172,8 +172,8 @@ public final class SyntheticExperiment {
 
         List<Row> rows = new ArrayList<>();
         rows.add(oracle(cells, test));
-        TrainingConfig base = TrainingConfig.defaults().withEpochs(o.epochs()).withLearningRate(o.lr())
-                .withBatchSize(o.batch()).withTauKm(o.tau()).withSeed(o.seed()).withPatience(3);
+        TrainingConfig base = TrainingConfig.builder().epochs(o.epochs()).learningRate(o.lr()).batchSize(o.batch())
+                .tauKm(o.tau()).seed(o.seed()).patience(3).build();
         for (SmoothingMode mode : new SmoothingMode[] {SmoothingMode.ONE_HOT, SmoothingMode.MIN}) {
             long t3 = System.nanoTime();
             log("training head: %s targets", name(mode));

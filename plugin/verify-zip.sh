@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the GeoServer extension zip: our jars, DJL with its native CPU libtorch, Flyway and the
 # image libraries are in; nothing GeoServer already ships (GeoTools, JTS, PostgreSQL driver,
-# Jackson, SLF4J, JNA) is; no jar carries an org.geoserver class; the process factory named in
+# Jackson, SLF4J, JNA) is; no jar carries an org.geoserver class or a benchmark (org/geopigeon/bench,
+# org/geopigeon/engine/bench); the process factory named in
 # META-INF/services is Java 11 bytecode (class-file version <= 55), so on a Java 11 GeoServer it
 # fails alone instead of hiding every WPS process.
 # Usage: plugin/verify-zip.sh plugin/target/geopigeon-geoserver-plugin-VERSION.zip
@@ -51,6 +52,7 @@ forbid '^(junit|opentest4j|apiguardian)' 'test libraries'
 forbid '^gs-'                      'GeoServer jars'
 forbid '^jna-'                     'GeoServer 2.27 ships JNA (5.16.0 / 5.17.0); a second copy loads in unspecified order'
 forbid '^geopigeon-geoserver-stubs' 'the RawData stand-in is compile-only'
+forbid '^geopigeon-(bench|app)-'  'benchmarks, experiments and the CLI are not part of the extension'
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -61,6 +63,12 @@ while IFS= read -r jar; do
   if unzip -Z1 "$tmp/jars/$jar" 2>/dev/null | grep -q '^org/geoserver/'; then
     echo "verify-zip: FORBIDDEN (org.geoserver classes belong to GeoServer): $jar contains" \
       "$(unzip -Z1 "$tmp/jars/$jar" | grep '^org/geoserver/' | head -3 | tr '\n' ' ')" >&2
+    fail=1
+  fi
+  # What ships is what runs: benchmarks, experiments and sample-data builders live in the bench module.
+  if unzip -Z1 "$tmp/jars/$jar" 2>/dev/null | grep -qE '^org/geopigeon/(engine/)?bench/'; then
+    echo "verify-zip: FORBIDDEN (benchmarks and experiments are not shipped): $jar contains" \
+      "$(unzip -Z1 "$tmp/jars/$jar" | grep -E '^org/geopigeon/(engine/)?bench/' | head -3 | tr '\n' ' ')" >&2
     fail=1
   fi
   [[ "$jar" == geopigeon-wps-process-* ]] || rm -f "$tmp/jars/$jar"

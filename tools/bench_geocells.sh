@@ -4,4 +4,4 @@
 # Usage: tools/bench_geocells.sh [output.geojson]      (env GEOPIGEON_TARGET: Maven output folder)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-exec "$ROOT/tools/run-engine-main.sh" -Xmx2g org.geopigeon.engine.bench.GeocellBenchmark "$ROOT" "$@"
+exec "$ROOT/tools/run-bench-main.sh" -Xmx2g org.geopigeon.bench.GeocellBenchmark "$ROOT" "$@"

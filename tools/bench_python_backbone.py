@@ -17,7 +17,7 @@ object.
 
 With --serve it loads the modules once and then times single passes on request, one JSON object per line
 on stdin ({"mode": "bf16-autocast", "batch": 1}) answered by one on stdout ({"seconds": 1.23}):
-org.geopigeon.engine.bench.BackboneBenchmark uses this to interleave Python and DJL passes, so both see
+org.geopigeon.bench.BackboneBenchmark uses this to interleave Python and DJL passes, so both see
 the same machine load.
 
   /usr/bin/python3 tools/bench_python_backbone.py --backbone /work/tmp/vitl14_336.pt --threads 2 \\

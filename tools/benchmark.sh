@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Backbone benchmark in one command (issue 9). Builds the random-weight ViT-L/14@336 TorchScript file and
 # its bf16/int8 variants (outside the repo, once), checks that Python's reference has an optimised BLAS,
-# compiles the engine and runs org.geopigeon.engine.bench.BackboneBenchmark, which prints for each
+# compiles the bench module and runs org.geopigeon.bench.BackboneBenchmark, which prints for each
 # precision and batch size 1 and 8 lines like
 #     DJL bf16 batch 1: 1.234 images/s
 #     Python bf16-autocast batch 1: 1.000 images/s
@@ -35,5 +35,5 @@ echo "benchmark: Python BLAS package: $(dpkg-query -W -f='${Package} ${Version}'
 
 "$PYTHON" tools/make_bench_backbone.py --output "$BACKBONE" --precisions bf16,int8 2>&1 | grep -v -i warning || true
 [ -f "$BACKBONE" ] || { echo "benchmark: $BACKBONE was not written" >&2; exit 1; }
-exec tools/run-engine-main.sh -Xmx3g org.geopigeon.engine.bench.BackboneBenchmark --backbone "$BACKBONE" \
+exec tools/run-bench-main.sh -Xmx3g org.geopigeon.bench.BackboneBenchmark --backbone "$BACKBONE" \
     --python "$PYTHON" "$@"

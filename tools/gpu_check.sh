@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GPU check for issue 9, about 5 minutes on a CUDA host: exports the random-weight ViT-L/14@336 backbone with
 # its bf16 and fp16 variants, loads each on the GPU through DJL, times batch 1 and 8, and compares the
-# embeddings with fp32 (org.geopigeon.engine.bench.GpuCheck). Prints "GPU path unmeasured" and exits 3 when
+# embeddings with fp32 (org.geopigeon.bench.GpuCheck). Prints "GPU path unmeasured" and exits 3 when
 # DJL sees no GPU.
 #
 #   tools/gpu_check.sh [extra BackboneBenchmark options]
@@ -43,7 +43,7 @@ fi
 mkdir -p "$OUT"
 timeout 180 "$PY" tools/make_bench_backbone.py --output "$OUT/vitl14_336.pt" --precisions bf16,fp16 2>&1 | grep -v -i warning || true
 echo "gpu_check: files ready after $(( $(date +%s) - START )) s"
-timeout $(( 300 - ($(date +%s) - START) )) tools/run-engine-main.sh -Xmx3g \
+timeout $(( 300 - ($(date +%s) - START) )) tools/run-bench-main.sh -Xmx3g \
     -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=warn \
-    org.geopigeon.engine.bench.GpuCheck --backbone "$OUT/vitl14_336.pt" "$@"
+    org.geopigeon.bench.GpuCheck --backbone "$OUT/vitl14_336.pt" "$@"
 echo "gpu_check: done in $(( $(date +%s) - START )) s"

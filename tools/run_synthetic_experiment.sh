@@ -8,4 +8,4 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 [[ -f ../shared/data/points/geoclip_coordinates_100k.csv ]] || { echo "missing ../shared/data/points/geoclip_coordinates_100k.csv" >&2; exit 1; }
-exec "$ROOT/tools/run-engine-main.sh" -Xmx4g org.geopigeon.engine.bench.SyntheticExperiment "$@"
+exec "$ROOT/tools/run-bench-main.sh" -Xmx4g org.geopigeon.bench.SyntheticExperiment "$@"

@@ -46,10 +46,8 @@ final class AuditCommand implements Callable<Integer> {
 
     /** Database connection options shared by the subcommands. */
     static final class JdbcOptions {
-        @Option(names = "--jdbc", paramLabel = "URL",
-                description = "PostGIS JDBC URL, e.g. jdbc:postgresql://localhost/gis?user=u&password=p"
-                        + " (default: $GEOPIGEON_JDBC_URL or -Dgeopigeon.jdbc.url)")
-        String url;
+        @Mixin
+        JdbcOption jdbc;
 
         @Option(names = "--jdbc-user", paramLabel = "USER", description = "(default: $GEOPIGEON_JDBC_USER or the URL's)")
         String user;
@@ -66,10 +64,7 @@ final class AuditCommand implements Callable<Integer> {
 
         DataSource dataSource(CommandLine cmd) {
             GeoPigeonConfig env = GeoPigeonConfig.fromEnvironment();
-            String u = url != null ? url : env.jdbcUrl();
-            if (u == null || u.isBlank()) {
-                throw new ParameterException(cmd, "no database: pass --jdbc URL or set GEOPIGEON_JDBC_URL");
-            }
+            String u = jdbc.require(cmd, env);
             return env.withJdbc(u, user != null ? user : env.jdbcUser(), password != null ? password : env.jdbcPassword())
                     .dataSource();
         }

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
@@ -74,9 +75,9 @@ final class BatchLocator {
         }
     }
 
-    /** Default decode threads: a quarter of the cores, 1 to 4 (the backbone uses the rest). */
+    /** Default decode threads: {@link DjlRuntime#defaultDecodeThreads()}. */
     static int defaultDecodeThreads() {
-        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
+        return DjlRuntime.defaultDecodeThreads();
     }
 
     private final Geolocator geolocator;

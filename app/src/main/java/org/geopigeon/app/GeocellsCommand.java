@@ -4,21 +4,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
-import org.geopigeon.engine.geocell.build.BoundaryLayer;
+import org.geopigeon.engine.geocell.build.BuildPhase;
 import org.geopigeon.engine.geocell.build.BoundaryReader;
 import org.geopigeon.engine.geocell.build.BuildOptions;
 import org.geopigeon.engine.geocell.build.BuildReport;
 import org.geopigeon.engine.geocell.build.BuildResult;
 import org.geopigeon.engine.geocell.build.GeocellBuilder;
-import org.geopigeon.engine.geocell.build.PhotoPointReader;
-import org.geopigeon.engine.geocell.build.PointCsvReader;
 import org.geopigeon.engine.geocell.build.PointSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,10 +100,7 @@ final class GeocellsCommand implements Callable<Integer> {
             PrintWriter outw = spec.commandLine().getOut();
             BuildOptions options;
             try {
-                options = new BuildOptions(minPoints, maxPoints, seed, !noBisect, fuseTarget(fuse), line -> {
-                    err.println(line);
-                    err.flush();
-                });
+                options = new BuildOptions(minPoints, maxPoints, seed, !noBisect, fuseTarget(fuse));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -115,33 +109,22 @@ final class GeocellsCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--boundaries takes at most 3 layers (countries,admin1,admin2), got "
                         + layerFiles.size());
             }
+            CliProgress<BuildPhase> progress = new CliProgress<>(err, phase -> switch (phase) {
+                case ASSIGN -> "points";
+                case FUSE -> "countries";
+                default -> null;
+            });
             try {
                 long t0 = System.nanoTime();
-                PointSet pointSet = Files.isDirectory(points) ? PhotoPointReader.read(points) : PointCsvReader.read(points);
-                pointSet.notes().forEach(n -> err.println("warning: " + points + ": " + n));
-                List<BoundaryLayer> layers = new ArrayList<>();
-                for (int i = 0; i < layerFiles.size(); i++) {
-                    boolean countryLevel = i == 0 && layerFiles.size() > 1;
-                    BoundaryLayer layer = BoundaryReader.read(layerFiles.get(i), countryLevel);
-                    if (!layer.repairedNames().isEmpty()) {
-                        // Antimeridian cuts are listed with the repairs, each name marked "(cut at the antimeridian)".
-                        err.println("warning: " + layerFiles.get(i) + ": repaired " + layer.repairedNames().size()
-                                + " polygons (" + layer.antimeridianCutCount() + " cut at the antimeridian): "
-                                + abbreviate(layer.repairedNames()));
-                    }
-                    if (layer.skippedCount() > 0) {
-                        err.println("warning: " + layerFiles.get(i) + ": skipped " + layer.skippedCount()
-                                + " features without a usable polygon");
-                    }
-                    layers.add(layer);
-                }
-                err.flush();
-                BuildResult result = new GeocellBuilder(options).build(pointSet, layers);
+                BuildResult result = new GeocellBuilder(options).build(PointSet.read(points),
+                        BoundaryReader.readLayers(layerFiles), progress);
+                progress.finish();
                 GeocellGeoJson.write(result.cells(), out);
                 outw.println(summary(result, (System.nanoTime() - t0) / 1e9));
                 outw.flush();
                 return 0;
             } catch (IOException | RuntimeException e) {
+                progress.finish();
                 err.println("error: " + e.getMessage());
                 err.flush();
                 return 1;
@@ -154,23 +137,19 @@ final class GeocellsCommand implements Callable<Integer> {
             int[] counts = cells.cells().stream().mapToInt(Geocell::pointCount).sorted().toArray();
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "wrote %s: %d geocells in %d countries from %d points%n", out,
-                    cells.size(), r.countries(), r.pointsUsed()));
+                    cells.size(), r.units().countries(), r.input().pointsUsed()));
             sb.append(String.format(Locale.ROOT, "points per cell: min %d, median %d, max %d (min-points %d, max-points %d)%n",
                     counts[0], counts[counts.length / 2], counts[counts.length - 1], minPoints, maxPoints));
             sb.append(String.format(Locale.ROOT, "fuse merges %d, splits %d (%d by bisection); %d points outside every"
-                    + " boundary (nearest unit used); %d input rows skipped%n", r.merges(), r.splits(), r.bisections(),
-                    r.pointsOutside(), r.pointsSkipped()));
-            if (!r.cellsAboveMax().isEmpty()) {
+                    + " boundary (nearest unit used); %d input rows skipped%n", r.steps().merges(), r.steps().splits(),
+                    r.steps().bisections(), r.input().pointsOutside(), r.input().pointsSkipped()));
+            List<String> aboveMax = r.steps().cellsAboveMax();
+            if (!aboveMax.isEmpty()) {
                 sb.append(String.format(Locale.ROOT, "%d cells stay above max-points (no split found): %s%n",
-                        r.cellsAboveMax().size(), abbreviate(r.cellsAboveMax())));
+                        aboveMax.size(), BuildReport.abbreviate(aboveMax)));
             }
             sb.append(String.format(Locale.ROOT, "time %.1f s", seconds));
             return sb.toString();
-        }
-
-        private static String abbreviate(List<String> items) {
-            return String.join(", ", items.subList(0, Math.min(10, items.size())))
-                    + (items.size() > 10 ? ", ... (" + items.size() + " in all)" : "");
         }
 
         private List<Path> defaultBoundaries() {

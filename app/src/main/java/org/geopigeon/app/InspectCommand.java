@@ -17,7 +17,7 @@ import org.geopigeon.engine.image.ImageMetadata;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.image.PixelHash;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,8 +45,8 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "JSON Lines output: one object per file")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "JPEG, PNG or WebP images")
     List<Path> files;
@@ -64,11 +64,11 @@ final class InspectCommand implements Callable<Integer> {
                 report = Report.of(file.toString(), decoder.decode(file));
             } catch (ImageRejectedException e) {
                 failed++;
-                err.println("error: " + e.source() + ": " + LocateCommand.problem(e));
+                err.println("error: " + e.source() + ": " + e.problem());
                 err.flush();
                 continue;
             }
-            if (json) {
+            if (json.json) {
                 out.println(report.toJson());
             } else {
                 if (!first) {

@@ -6,10 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.geopigeon.engine.bundle.BundleException;
-import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.engine.image.ImageRejectedException;
-import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.service.GeoPigeonConfig;
@@ -19,6 +16,7 @@ import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.ImageUpload;
 import org.geopigeon.service.Located;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,9 +43,8 @@ final class LocateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bundle", paramLabel = "DIR",
-            description = "model bundle folder (default: $GEOPIGEON_BUNDLE, else sample-data/demo-bundle)")
-    String bundle;
+    @Mixin
+    BundleOption bundle;
 
     @Option(names = "--top-k", paramLabel = "N",
             description = "geocells to report per image, 1-" + LocateOptions.MAX_TOP_K + " (default: the bundle's)")
@@ -60,8 +57,8 @@ final class LocateCommand implements Callable<Integer> {
     @Option(names = "--no-refine", description = "skip retrieval refinement: report the top cell's centroid")
     boolean noRefine;
 
-    @Option(names = "--json", description = "JSON Lines output: one object per image or panorama")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--store", description = "save each prediction in PostGIS with its audit row"
             + " (needs --purpose, and --jdbc or $GEOPIGEON_JDBC_URL)")
@@ -71,19 +68,14 @@ final class LocateCommand implements Callable<Integer> {
             + " audit log, one row per image (with or without --store)")
     String purpose;
 
-    @Option(names = "--jdbc", paramLabel = "URL", description = "PostGIS JDBC URL for --store/--purpose"
-            + " (default: $GEOPIGEON_JDBC_URL)")
-    String jdbc;
+    @Mixin
+    JdbcOption jdbc;
 
-    @Option(names = "--precision", paramLabel = "P", converter = PrecisionOption.class,
-            description = "backbone arithmetic: auto (bf16 on CPUs with avx512_bf16/amx_bf16 and on CUDA GPUs, else fp32),"
-                    + " fp32, bf16, fp16 (GPU) or int8 (CPU); default: $GEOPIGEON_PRECISION, else auto")
-    PrecisionChoice precision;
+    @Mixin
+    PrecisionOption precision;
 
-    @Option(names = "--decode-threads", paramLabel = "N",
-            description = "threads decoding and preprocessing the next images while the backbone runs (default: a"
-                    + " quarter of the cores, 1-4)")
-    Integer decodeThreads;
+    @Mixin
+    DecodeThreadsOption decodeThreads;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "JPEG, PNG or WebP images")
     List<Path> files;
@@ -100,10 +92,7 @@ final class LocateCommand implements Callable<Integer> {
                     + Geolocator.PANORAMA_VIEWS + " files (" + Geolocator.PANORAMA_VIEWS + " views per panorama), got "
                     + files.size());
         }
-        if (decodeThreads != null && (decodeThreads < 1 || decodeThreads > 64)) {
-            throw new ParameterException(spec.commandLine(), "--decode-threads must be between 1 and 64, got "
-                    + decodeThreads);
-        }
+        int threads = decodeThreads.resolve(spec.commandLine());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -113,20 +102,15 @@ final class LocateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Path bundleDir = BundleLocator.resolve(bundle);
-        try (ModelBundle model = precision == null ? ModelBundle.load(bundleDir) : ModelBundle.load(bundleDir, precision)) {
-            err.println("backbone: " + model.backbone().precision() + " on " + model.backbone().device() + " ("
-                    + model.precisionReason() + ")");
-            if (!model.manifest().trained()) {
-                err.println("WARNING: model '" + model.name()
-                        + "' is untrained demo weights: predictions carry no geographic information");
-                err.flush();
-            }
+        Path bundleDir = bundle.dir();
+        try (ModelBundle model = precision.load(bundleDir, err)) {
+            BundleOption.warnIfUntrained(model, err, "predictions carry no geographic information");
             if (store || purpose != null) {
-                audited = AuditedLocate.create(spec.commandLine(), model, config, jdbc, purpose, options, store, err);
+                audited = AuditedLocate.create(spec.commandLine(), model, config, jdbc.url, purpose,
+                        options, store, err);
             }
             return locateAll(new Geolocator(model), options, config.imageRules(), model.manifest().trained(), out,
-                    err, perRequest);
+                    err, perRequest, threads);
         } catch (BundleException e) {
             err.println("error: cannot load model bundle " + bundleDir + ": " + e.getMessage());
             return 1;
@@ -142,11 +126,10 @@ final class LocateCommand implements Callable<Integer> {
     }
 
     private int locateAll(Geolocator geolocator, LocateOptions options, ImageRules rules, boolean trained,
-                          PrintWriter out, PrintWriter err, int perRequest) {
-        ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json, perRequest, trained);
+                          PrintWriter out, PrintWriter err, int perRequest, int threads) {
+        ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json.json, perRequest, trained);
         if (audited == null) {
-            BatchLocator batches = new BatchLocator(geolocator, options, perRequest,
-                    decodeThreads != null ? decodeThreads : BatchLocator.defaultDecodeThreads());
+            BatchLocator batches = new BatchLocator(geolocator, options, perRequest, threads);
             // Files that break a rule are reported in their place; the runs between them are batched.
             BatchLocator.Stats stats = BatchLocator.Stats.NONE;
             List<Path> run = new ArrayList<>();
@@ -202,12 +185,5 @@ final class LocateCommand implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    /** The decoder's reason without its "image 'x' rejected (REASON): " prefix: the CLI names the file itself. */
-    static String problem(ImageRejectedException e) {
-        String prefix = "image '" + e.source() + "' rejected (" + e.reason() + "): ";
-        String m = e.getMessage();
-        return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
     }
 }

@@ -1,18 +1,46 @@
 package org.geopigeon.app;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.geopigeon.engine.bundle.BundleException;
+import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.model.PrecisionChoice;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** picocli converter for {@code --precision auto|fp32|bf16|fp16|int8}; the error names the accepted values. */
-final class PrecisionOption implements ITypeConverter<PrecisionChoice> {
+/**
+ * {@code --precision auto|fp32|bf16|fp16|int8}, shared by {@code locate}, {@code evaluate} and {@code train} as a
+ * picocli mixin, with the one way those commands load a bundle in it and say what runs.
+ */
+final class PrecisionOption {
 
-    @Override
-    public PrecisionChoice convert(String value) {
-        try {
-            return PrecisionChoice.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
+    @Option(names = "--precision", paramLabel = "P", converter = Converter.class,
+            description = "backbone arithmetic: auto (bf16 on CPUs with avx512_bf16/amx_bf16 and on CUDA GPUs, else fp32),"
+                    + " fp32, bf16, fp16 (GPU) or int8 (CPU); default: $GEOPIGEON_PRECISION, else auto")
+    PrecisionChoice choice;
+
+    /**
+     * Loads the bundle in the chosen precision (the process-wide one when none was given) and writes on {@code err}
+     * which precision runs on which device and why.
+     */
+    ModelBundle load(Path bundleDir, PrintWriter err) throws BundleException {
+        ModelBundle model = choice == null ? ModelBundle.load(bundleDir) : ModelBundle.load(bundleDir, choice);
+        err.println("backbone: " + model.backbone().precision() + " on " + model.backbone().device() + " ("
+                + model.precisionReason() + ")");
+        err.flush();
+        return model;
+    }
+
+    /** picocli converter; the error names the accepted values. */
+    static final class Converter implements ITypeConverter<PrecisionChoice> {
+        @Override
+        public PrecisionChoice convert(String value) {
+            try {
+                return PrecisionChoice.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

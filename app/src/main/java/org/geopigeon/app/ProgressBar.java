@@ -3,42 +3,55 @@ package org.geopigeon.app;
 import java.io.PrintWriter;
 
 /**
- * Progress of a multi-image run on stderr. On a terminal one line redrawn in place with {@code \r}
- * ("[=====>    ] 12/40 images"); otherwise (logs, pipes) a plain line at every 10% so logs stay readable.
+ * Progress of a long run on stderr: images located, points assigned, epochs trained. On a terminal one line
+ * redrawn in place with {@code \r} ("[=====>    ] 12/40 images"); otherwise (logs, pipes) a plain line at every
+ * 10% so logs stay readable.
  */
 final class ProgressBar {
 
     private static final int WIDTH = 30;
 
     private final PrintWriter err;
-    private final int total;
+    private final long total;
     private final boolean interactive;
-    private int done;
+    private final String unit;
+    private long done;
     private int lastDecile;
     private boolean lineOpen;
 
     ProgressBar(PrintWriter err, int total, boolean interactive) {
+        this(err, total, interactive, "images");
+    }
+
+    /** @param unit what is counted, plural ("images", "points", "epochs") */
+    ProgressBar(PrintWriter err, long total, boolean interactive, String unit) {
         this.err = err;
         this.total = total;
         this.interactive = interactive;
+        this.unit = unit;
     }
 
     void advance(int images) {
-        done = Math.min(total, done + images);
+        advanceTo(done + images);
+    }
+
+    /** Shows {@code count} of the total done (clamped to the total). */
+    void advanceTo(long count) {
+        done = Math.min(total, count);
         if (interactive) {
-            int filled = total == 0 ? WIDTH : done * WIDTH / total;
+            int filled = total == 0 ? WIDTH : (int) (done * WIDTH / total);
             StringBuilder bar = new StringBuilder("\r[");
             for (int i = 0; i < WIDTH; i++) {
                 bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
             }
-            bar.append("] ").append(done).append('/').append(total).append(" images");
+            bar.append("] ").append(done).append('/').append(total).append(' ').append(unit);
             err.print(bar);
             lineOpen = true;
         } else {
-            int decile = total == 0 ? 10 : done * 10 / total;
+            int decile = total == 0 ? 10 : (int) (done * 10 / total);
             if (decile > lastDecile) {
                 lastDecile = decile;
-                err.println(done + "/" + total + " images (" + decile * 10 + "%)");
+                err.println(done + "/" + total + " " + unit + " (" + decile * 10 + "%)");
             }
         }
         err.flush();

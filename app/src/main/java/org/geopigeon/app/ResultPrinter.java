@@ -106,7 +106,7 @@ final class ResultPrinter implements BatchLocator.Results {
      */
     static String describe(List<Path> files, RuntimeException e) {
         if (e instanceof ImageRejectedException rejected) {
-            return rejected.source() + ": " + LocateCommand.problem(rejected);
+            return rejected.source() + ": " + rejected.problem();
         }
         if (e instanceof ImageRefusal refusal) {
             return refusal.imageName() + ": " + refusal.detail();

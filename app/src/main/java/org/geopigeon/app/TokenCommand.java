@@ -44,16 +44,13 @@ final class TokenCommand implements Callable<Integer> {
 
     /** Database options of the subcommands. */
     static final class Database {
-        @Option(names = "--jdbc", paramLabel = "URL", description = "PostGIS JDBC URL (default: $GEOPIGEON_JDBC_URL;"
-                + " user/password: $GEOPIGEON_JDBC_USER/_PASSWORD or the URL)")
-        String url;
+        /** User and password: $GEOPIGEON_JDBC_USER/_PASSWORD or the URL's. */
+        @Mixin
+        JdbcOption jdbc;
 
         ApiTokens tokens(CommandLine cmd) {
             GeoPigeonConfig env = GeoPigeonConfig.fromEnvironment();
-            String u = url != null ? url : env.jdbcUrl();
-            if (u == null || u.isBlank()) {
-                throw new ParameterException(cmd, "no database: pass --jdbc URL or set GEOPIGEON_JDBC_URL");
-            }
+            String u = jdbc.require(cmd, env);
             GeoPigeonConfig config = env.withJdbc(u, env.jdbcUser(), env.jdbcPassword());
             DataSource ds = config.dataSource();
             if (config.migrate()) {

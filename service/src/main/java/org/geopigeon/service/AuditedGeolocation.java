@@ -19,6 +19,7 @@ import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageHeader;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.image.PixelHash;
+import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.Stage;
@@ -55,13 +56,14 @@ import org.slf4j.LoggerFactory;
  * unless its audit row is committed (fail closed). Messages name the problem for the client; database and
  * inference details go to the server log under an incident id that the message carries.
  */
-public final class AuditedGeolocation {
+public final class AuditedGeolocation implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditedGeolocation.class);
 
     /** Smallest width and height accepted by default; the rule itself is {@link ImageRules#minSide()}. */
     public static final int MIN_SIDE = ImageRules.DEFAULT_MIN_SIDE;
-    public static final int PANORAMA_VIEWS = 4;
+    /** Views of a panorama: the engine's rule ({@link Geolocator#PANORAMA_VIEWS}), named here for the service's callers. */
+    public static final int PANORAMA_VIEWS = Geolocator.PANORAMA_VIEWS;
 
     private final Supplier<LoadedModel> model;
     private final DataSource dataSource;
@@ -396,5 +398,14 @@ public final class AuditedGeolocation {
     /** The audit log with its local spool: front ends record their own refusals here. */
     public AuditTrail auditTrail() {
         return auditTrail;
+    }
+
+    /**
+     * Stops this service's background work (the audit spool's replay) and closes its spool segment; the shared model
+     * is its holder's to close. Call it when no request runs any more ({@link ServiceRegistry#close}).
+     */
+    @Override
+    public void close() {
+        auditTrail.close();
     }
 }

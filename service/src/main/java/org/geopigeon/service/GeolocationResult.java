@@ -10,6 +10,7 @@ import org.geopigeon.engine.geo.Haversine;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.predict.CellProbability;
+import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.StageTimings;
 import org.locationtech.jts.geom.Geometry;
@@ -127,7 +128,7 @@ public record GeolocationResult(Estimate estimate, List<Cell> cells) {
                                        int views, List<String> imageSha256) {
         Double exifKm = p.exifGps() == null ? null : kilometres(Haversine.km(p.location(), p.exifGps()));
         Estimate e = new Estimate(degrees(p.location().lat()), degrees(p.location().lon()), p.confidence(),
-                p.refined(), p.model(), trained, predictionId, auditId, topK, views == 4,
+                p.refined(), p.model(), trained, predictionId, auditId, topK, views == Geolocator.PANORAMA_VIEWS,
                 imageSha256, Position.of(p.topCellCentroid()), Position.of(p.exifGps()), exifKm,
                 Timings.of(p.timings()), null);
         return new GeolocationResult(e, p.topCells().stream().map(GeolocationResult::cell).toList());

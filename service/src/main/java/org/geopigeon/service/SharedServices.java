@@ -1,33 +1,41 @@
 package org.geopigeon.service;
 
 import java.nio.file.Path;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
- * One {@link AuditedGeolocation} per configuration and one loaded model per bundle folder for the whole JVM.
+ * The JVM-wide {@link ServiceRegistry} of GeoServer's WPS process: one {@link AuditedGeolocation} per
+ * configuration and one loaded model per bundle folder.
  *
- * <p>Why static: GeoServer (through GeoTools' AnnotatedBeanProcessFactory) creates a new process bean for
- * every request with a no-argument constructor, so the shared model, inference slots, the budget of decoded
- * pixels in flight and the schema-migrated flag must live outside the bean. Keyed by configuration so a changed setting takes effect.
+ * <p>Why a static: GeoServer (through GeoTools' {@code AnnotatedBeanProcessFactory}) creates a new process bean for
+ * every request with a no-argument constructor, and GeoTools' {@code ProcessFactory} has no dispose callback, so the
+ * shared model, inference slots, budget of decoded pixels in flight and schema-migrated flag must live outside the
+ * bean, in something reachable from it. That something is this class's one {@code static final} field: a registry
+ * created once per class loader, owned by this class, and closed by {@link #closeAll()} (tests, a container that
+ * embeds the process) or else by a JVM shutdown hook. Front ends that own their lifetime (the standalone service,
+ * the CLI, Spark executors) make their own instances instead. The public methods are unchanged since issue 8.
  */
 public final class SharedServices {
 
-    private static final ConcurrentMap<Path, ModelHolder> MODELS = new ConcurrentHashMap<>();
-    private static final ConcurrentMap<GeoPigeonConfig, AuditedGeolocation> SERVICES = new ConcurrentHashMap<>();
+    private static final ServiceRegistry REGISTRY = ServiceRegistry.closedAtShutdown();
 
     private SharedServices() {
     }
 
     /** @throws IllegalStateException when the configuration names no database */
     public static AuditedGeolocation geolocation(GeoPigeonConfig config) {
-        config.dataSource(); // fail fast with the configuration message
-        return SERVICES.computeIfAbsent(config, c -> new AuditedGeolocation(model(c.bundle()), c.dataSource(),
-                c.migrate(), c.limits(), c.auditSpoolDir()));
+        return REGISTRY.geolocation(config);
     }
 
     /** The shared, lazily loaded model of a bundle folder. */
     public static ModelHolder model(Path bundle) {
-        return MODELS.computeIfAbsent(bundle.toAbsolutePath().normalize(), ModelHolder::new);
+        return REGISTRY.model(bundle);
+    }
+
+    /**
+     * Closes every shared service and model (native memory, background threads); the next request creates fresh
+     * ones. Call it when no request runs.
+     */
+    public static void closeAll() {
+        REGISTRY.close();
     }
 }

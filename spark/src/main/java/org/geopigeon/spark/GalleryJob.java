@@ -29,7 +29,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.geo.LatLon;
-import org.geopigeon.engine.train.CoordinateCsv;
+import org.geopigeon.engine.io.CoordinateCsv;
 
 /**
  * Gallery building on Spark: the embedding step of {@code geopigeon train --photos} for collections

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.service.AuditedGeolocation;
 import org.geopigeon.service.GeoPigeonConfig;
 import org.geopigeon.service.GeolocationException;
@@ -77,8 +78,9 @@ public class GeolocateProcess {
             @DescribeParameter(name = "purpose", min = 1,
                     description = "Why you need this location (required; recorded in the audit log)")
             String purpose,
-            @DescribeParameter(name = "topK", min = 0, defaultValue = "5", minValue = 1, maxValue = 50,
-                    description = "Number of geocells to return, 1 to 50")
+            @DescribeParameter(name = "topK", min = 0, defaultValue = "5", minValue = 1,
+                    maxValue = LocateOptions.MAX_TOP_K,
+                    description = "Number of geocells to return, 1 to " + LocateOptions.MAX_TOP_K)
             Integer topK,
             @DescribeParameter(name = "store", min = 0, defaultValue = "true",
                     description = "Save the prediction in PostGIS (an audit row is written either way)")

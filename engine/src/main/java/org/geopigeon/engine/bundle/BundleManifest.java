@@ -3,6 +3,7 @@ package org.geopigeon.engine.bundle;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
+import org.geopigeon.engine.preprocess.PreprocessConfig;
 
 /**
  * {@code manifest.json} of a model bundle folder. File names are relative to the folder.
@@ -46,6 +47,39 @@ public record BundleManifest(String format, String name, String description, boo
                           Defaults defaults) {
         this(format, name, description, trained, licence, provenance, backbone, geocells, head, refinement, defaults,
                 null, null, null);
+    }
+
+    /**
+     * The preprocessing this bundle's backbone expects at input size S = {@code inputSize} (the loaded backbone's
+     * {@code inputSize()}): the manifest's {@code backbone.mean}/{@code std}, or OpenAI CLIP's when the manifest has
+     * none. The one conversion from manifest to {@link PreprocessConfig}: inference ({@code Geolocator}), gallery
+     * building, caption pretraining and the Spark jobs all call it, so a photo is embedded the same way everywhere.
+     *
+     * @throws IllegalArgumentException when {@code backbone.resizeShortestEdge} is set and differs from S (the
+     *                                  preprocessor resizes the short side straight to the crop size, CLIP's
+     *                                  setting), or mean/std do not have 3 values (R, G, B)
+     */
+    public PreprocessConfig preprocessConfig(int inputSize) {
+        Backbone b = backbone;
+        if (b != null && b.resizeShortestEdge() != 0 && b.resizeShortestEdge() != inputSize) {
+            throw new IllegalArgumentException("backbone.resizeShortestEdge " + b.resizeShortestEdge()
+                    + " differs from the input size " + inputSize + ": only resize == crop is supported");
+        }
+        if (b == null || b.mean() == null || b.std() == null) {
+            return PreprocessConfig.clipDefaults(inputSize);
+        }
+        return new PreprocessConfig(inputSize, rgb(b.mean(), "mean"), rgb(b.std(), "std"));
+    }
+
+    private static float[] rgb(List<Double> values, String name) {
+        if (values.size() != 3) {
+            throw new IllegalArgumentException("manifest backbone." + name + " needs 3 values (R, G, B), got " + values);
+        }
+        float[] out = new float[3];
+        for (int i = 0; i < 3; i++) {
+            out[i] = values.get(i).floatValue();
+        }
+        return out;
     }
 
     /** True when the head takes CLIP's normalised joint-space image embedding. */

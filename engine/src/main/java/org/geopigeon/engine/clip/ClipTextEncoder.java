@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.engine.EngineException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -55,13 +54,7 @@ public final class ClipTextEncoder implements AutoCloseable {
         if (probeIds.length != contextLength) {
             throw new IllegalArgumentException("probe row has " + probeIds.length + " ids, expected " + contextLength);
         }
-        DjlRuntime.configure();
-        Engine engine;
-        try {
-            engine = Engine.getEngine("PyTorch");
-        } catch (EngineException | IllegalArgumentException e) {
-            throw new IOException("cannot start the DJL PyTorch engine to load " + file + ": " + e.getMessage(), e);
-        }
+        Engine engine = DjlRuntime.pytorch("to load " + file);
         Device device = DjlRuntime.device(engine);
         Model model = Model.newInstance(file.getFileName().toString(), device, "PyTorch");
         try {

@@ -63,10 +63,11 @@ public final class ErrorMetrics {
             sb.append(String.format(Locale.ROOT, "%-22s %10.1f%n", "GeoGuessr score", meanGeoGuessrScore));
             return sb.toString();
         }
+    }
 
-        private static String formatKm(double km) {
-            return km == Math.rint(km) ? String.valueOf((long) km) : String.valueOf(km);
-        }
+    /** A threshold in km as tables, JSON keys and plots name it: "25" for 25.0, "0.5" for 0.5. */
+    public static String formatKm(double km) {
+        return km == Math.rint(km) ? String.valueOf((long) km) : String.valueOf(km);
     }
 
     /** GeoGuessr points for one guess {@code km} away: round(5000 * exp(-km / 1492.7)). */

@@ -1,9 +1,11 @@
 package org.geopigeon.engine.eval;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Everything one evaluation run reports: the distance metrics plus geocell and country accuracy.
@@ -22,29 +24,33 @@ public record EvaluationReport(String label, ErrorMetrics.Result metrics, double
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public ObjectNode toJson() {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("label", label);
-        o.put("count", metrics.count());
-        ObjectNode acc = o.putObject("accuracy");
-        for (ErrorMetrics.Accuracy a : metrics.accuracies()) {
-            acc.put(formatKm(a.thresholdKm()) + "km", a.fraction());
-        }
-        o.put("meanKm", metrics.meanKm());
-        o.put("medianKm", metrics.medianKm());
-        o.put("geoguessrScore", metrics.meanGeoGuessrScore());
-        putNullable(o, "geocellTop1", geocellTop1);
-        putNullable(o, "geocellTop5", geocellTop5);
-        putNullable(o, "countryAccuracy", countryAccuracy);
-        putNullable(o, "refinedShare", refinedShare);
-        return o;
+    /**
+     * The JSON document of {@code geopigeon evaluate --json}, bound by Jackson in this field order. Figures that
+     * cannot be computed are null.
+     *
+     * @param accuracy share within each threshold, keyed "1km", "25km", ... ({@link ErrorMetrics#THRESHOLDS_KM})
+     */
+    public record Json(String label, int count, Map<String, Double> accuracy, double meanKm, double medianKm,
+                       double geoguessrScore, Double geocellTop1, Double geocellTop5, Double countryAccuracy,
+                       Double refinedShare) {
     }
 
+    /** This report as its JSON document. */
+    public Json toJson() {
+        Map<String, Double> acc = new LinkedHashMap<>();
+        for (ErrorMetrics.Accuracy a : metrics.accuracies()) {
+            acc.put(ErrorMetrics.formatKm(a.thresholdKm()) + "km", a.fraction());
+        }
+        return new Json(label, metrics.count(), acc, metrics.meanKm(), metrics.medianKm(), metrics.meanGeoGuessrScore(),
+                orNull(geocellTop1), orNull(geocellTop5), orNull(countryAccuracy), orNull(refinedShare));
+    }
+
+    /** {@link #toJson()} written as indented JSON. */
     public String toJsonString() {
         try {
             return MAPPER.writeValueAsString(toJson());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the evaluation report as JSON", e);
         }
     }
 
@@ -66,15 +72,7 @@ public record EvaluationReport(String label, ErrorMetrics.Result metrics, double
         }
     }
 
-    private static void putNullable(ObjectNode o, String name, double v) {
-        if (Double.isNaN(v)) {
-            o.putNull(name);
-        } else {
-            o.put(name, v);
-        }
-    }
-
-    static String formatKm(double km) {
-        return km == Math.rint(km) ? String.valueOf((long) km) : String.valueOf(km);
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 }

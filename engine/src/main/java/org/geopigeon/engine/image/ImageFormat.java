@@ -9,6 +9,7 @@ public enum ImageFormat {
     PNG("png"),
     WEBP("webp");
 
+    // Private signature bytes, only compared against (never written or handed out).
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     private final String id;

@@ -26,6 +26,7 @@ public class ImageRejectedException extends RuntimeException {
 
     private final Reason reason;
     private final String source;
+    private final String problem;
 
     public ImageRejectedException(Reason reason, String source, String problem) {
         this(reason, source, problem, null);
@@ -35,10 +36,19 @@ public class ImageRejectedException extends RuntimeException {
         super("image '" + source + "' rejected (" + reason + "): " + problem, cause);
         this.reason = reason;
         this.source = source;
+        this.problem = problem;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * What is wrong, without the "image 'x' rejected (REASON): " prefix of the message: for front ends that name the
+     * file themselves ("photo.jpg: truncated ...").
+     */
+    public String problem() {
+        return problem;
     }
 
     /** The file name or caller-supplied name of the rejected input. */

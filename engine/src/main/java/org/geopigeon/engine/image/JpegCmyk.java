@@ -20,6 +20,7 @@ final class JpegCmyk {
 
     private static final int SCALEBITS = 16;
     private static final int ONE_HALF = 1 << (SCALEBITS - 1);
+    // libjpeg's YCC->RGB tables: private, filled once by the static initializer below and never written again.
     private static final int[] CR_R = new int[256];
     private static final int[] CB_B = new int[256];
     private static final int[] CR_G = new int[256];

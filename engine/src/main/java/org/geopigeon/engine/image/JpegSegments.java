@@ -27,6 +27,7 @@ import java.util.List;
  */
 record JpegSegments(byte[] bytes, int components, int adobeTransform, List<String> iccProblems) {
 
+    // Private APP-segment identifiers, only compared against (never written or handed out).
     private static final byte[] ICC_ID = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] ADOBE_ID = "Adobe".getBytes(StandardCharsets.ISO_8859_1);
 

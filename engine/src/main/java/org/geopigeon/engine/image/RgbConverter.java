@@ -34,6 +34,7 @@ import java.util.Hashtable;
  */
 public final class RgbConverter {
 
+    // Private; only passed to Raster.createPackedRaster, which copies the masks into its sample model.
     private static final int[] RGB_MASKS = {0xFF0000, 0xFF00, 0xFF};
     private static final DirectColorModel RGB_MODEL = new DirectColorModel(24, 0xFF0000, 0xFF00, 0xFF);
 

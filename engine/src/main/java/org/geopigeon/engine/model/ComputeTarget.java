@@ -2,7 +2,6 @@ package org.geopigeon.engine.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.engine.EngineException;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 
@@ -42,13 +41,7 @@ public record ComputeTarget(Device device, String cudaComputeCapability, CpuFeat
      * @throws IOException when the engine cannot start (missing natives)
      */
     public static ComputeTarget detect() throws IOException {
-        DjlRuntime.configure();
-        Engine engine;
-        try {
-            engine = Engine.getEngine("PyTorch");
-        } catch (EngineException | IllegalArgumentException e) {
-            throw new IOException("cannot start the DJL PyTorch engine: " + e.getMessage(), e);
-        }
+        Engine engine = DjlRuntime.pytorch("to choose the device");
         Device device = DjlRuntime.device(engine);
         String capability = null;
         if (device.isGpu()) {

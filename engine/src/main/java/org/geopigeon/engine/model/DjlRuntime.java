@@ -2,6 +2,8 @@ package org.geopigeon.engine.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import java.io.IOException;
 
 /**
  * DJL settings that must be in place before the PyTorch engine starts. DJL reads them from
@@ -34,6 +36,32 @@ public final class DjlRuntime {
         // passes of a CPU ViT-L, tens of seconds in bf16) and fuses nothing on the CPU; off, the first pass is
         // already at full speed and the steady state is as fast or faster (tools/benchmark.sh, issue 9).
         setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+    }
+
+    /**
+     * {@link #configure() Configures} DJL and starts (once per JVM; DJL keeps it) its PyTorch engine: the one way
+     * inference, training, pretraining and the text tower get the engine, so all of them run with the same
+     * offline, thread and graph-optimiser settings.
+     *
+     * @param forWhat what needs it, for the message ("to load backbone.pt", "to train the geocell head")
+     * @throws IOException when the engine cannot start (natives missing or not loadable), naming {@code forWhat}
+     */
+    public static Engine pytorch(String forWhat) throws IOException {
+        configure();
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (EngineException | IllegalArgumentException e) {
+            throw new IOException("cannot start the DJL PyTorch engine " + forWhat + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Threads that decode and preprocess images while the backbone runs (locate, gallery building): a quarter of the
+     * cores, 1 to 4, leaving the rest to libtorch's intra-op threads. Measured on the 2-core build machine, one decode
+     * thread kept a ViT-L backbone fed (README, "Overlap").
+     */
+    public static int defaultDecodeThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
     }
 
     /** The first GPU when libtorch sees one and {@code geopigeon.device} is not "cpu", else the CPU. */

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.engine.EngineException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -122,13 +121,7 @@ public final class TorchScriptBackbone implements Backbone {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": backbone file not found");
         }
-        DjlRuntime.configure();
-        Engine engine;
-        try {
-            engine = Engine.getEngine("PyTorch");
-        } catch (EngineException | IllegalArgumentException e) {
-            throw new IOException("cannot start the DJL PyTorch engine to load " + file + ": " + e.getMessage(), e);
-        }
+        Engine engine = DjlRuntime.pytorch("to load " + file);
         Device device = DjlRuntime.device(engine);
         if (expected != null && (device.isGpu() ? !expected.runsOnGpu() : !expected.runsOnCpu())) {
             throw new IOException(file + ": a " + expected + " backbone cannot run on " + device);

@@ -11,10 +11,7 @@ import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
-import org.geopigeon.engine.preprocess.PreprocessConfig;
 import org.geopigeon.engine.refine.RefinementIndex;
-import org.geopigeon.engine.refine.RefinementResult;
-import org.geopigeon.engine.refine.RetrievalRefiner;
 
 /**
  * The geolocation pipeline: preprocess -> backbone -> geocell head -> retrieval refinement.
@@ -56,33 +53,8 @@ public final class Geolocator {
             throw new IllegalArgumentException("backbone embeds to D = " + backbone.embeddingDim()
                     + " but the head expects D = " + head.dim());
         }
-        this.preprocessor = new ClipPreprocessor(preprocessConfig(manifest.backbone(), backbone.inputSize()));
-        RetrievalRefiner refiner = refinementOrNull == null ? null
-                : new RetrievalRefiner(refinementOrNull, cells, d.temperature(), d.fallbackKm());
-        this.embeddingLocator = new EmbeddingLocator(head, cells, refiner, d.topK(), d.refineTopK());
-    }
-
-    private static PreprocessConfig preprocessConfig(BundleManifest.Backbone b, int inputSize) {
-        if (b != null && b.resizeShortestEdge() != 0 && b.resizeShortestEdge() != inputSize) {
-            // ClipPreprocessor resizes the short side straight to the crop size (CLIP's setting).
-            throw new IllegalArgumentException("backbone.resizeShortestEdge " + b.resizeShortestEdge()
-                    + " differs from the input size " + inputSize + ": only resize == crop is supported");
-        }
-        if (b == null || b.mean() == null || b.std() == null) {
-            return PreprocessConfig.clipDefaults(inputSize);
-        }
-        return new PreprocessConfig(inputSize, toFloats(b.mean(), "mean"), toFloats(b.std(), "std"));
-    }
-
-    private static float[] toFloats(List<Double> values, String name) {
-        if (values.size() != 3) {
-            throw new IllegalArgumentException("manifest backbone." + name + " needs 3 values (R, G, B), got " + values);
-        }
-        float[] out = new float[3];
-        for (int i = 0; i < 3; i++) {
-            out[i] = values.get(i).floatValue();
-        }
-        return out;
+        this.preprocessor = new ClipPreprocessor(manifest.preprocessConfig(backbone.inputSize()));
+        this.embeddingLocator = EmbeddingLocator.of(head, cells, refinementOrNull, d, d.topK());
     }
 
     public BundleManifest manifest() {
@@ -230,13 +202,13 @@ public final class Geolocator {
         long backboneNs = 0;
         for (int start = 0; start < total; start += batch) {
             int n = Math.min(batch, total - start);
-            checkCancelled(l, Stage.PREPROCESS);
+            Stage.check(l, Stage.PREPROCESS);
             l.onStage(Stage.PREPROCESS, 0.8f * start / total);
             long t0 = System.nanoTime();
             float[] nchw = new float[n * pixels];
             boolean preprocessing = filler.fill(start, n, nchw);
             long t1 = System.nanoTime();
-            checkCancelled(l, Stage.BACKBONE);
+            Stage.check(l, Stage.BACKBONE);
             l.onStage(Stage.BACKBONE, 0.8f * start / total + 0.1f * n / total);
             float[][] out = backbone.embed(nchw, n);
             long t2 = System.nanoTime();
@@ -268,51 +240,15 @@ public final class Geolocator {
 
     private Prediction classifyAndRefine(float[] embedding, LocateOptions opts, StageListener l,
                                          double preprocessMs, double backboneMs) {
-        checkCancelled(l, Stage.HEAD);
-        l.onStage(Stage.HEAD, 0.85f);
-        long t0 = System.nanoTime();
-        int topK = Math.min(opts.topK() != null ? opts.topK() : manifest.defaults().topK(), cells.size());
-        EmbeddingLocator.Ranking ranking = embeddingLocator.rank(embedding, topK);
-        double[] p = ranking.probabilities();
-        int[] order = ranking.order();
-        List<CellProbability> top = new ArrayList<>(topK);
-        for (int i = 0; i < topK; i++) {
-            top.add(new CellProbability(i + 1, cells.get(order[i]), p[order[i]]));
+        int k = opts.topK() != null ? opts.topK() : manifest.defaults().topK();
+        EmbeddingLocator.Result r = embeddingLocator.locate(embedding, k, opts.refine() == null || opts.refine(), l);
+        List<CellProbability> top = new ArrayList<>(r.topCells().length);
+        for (int i = 0; i < r.topCells().length; i++) {
+            top.add(new CellProbability(i + 1, cells.get(r.topCells()[i]), r.topProbs()[i]));
         }
-        double confidence = confidence(p);
-        long t1 = System.nanoTime();
-
-        var topCentroid = cells.get(order[0]).centroid();
-        var location = topCentroid;
-        boolean refined = false;
-        long t2 = t1;
-        boolean wantRefine = opts.refine() == null || opts.refine();
-        if (wantRefine && embeddingLocator.refines()) {
-            checkCancelled(l, Stage.REFINE);
-            l.onStage(Stage.REFINE, 0.95f);
-            RefinementResult rr = embeddingLocator.refine(embedding, ranking);
-            location = rr.point();
-            refined = rr.refined();
-            t2 = System.nanoTime();
-        }
-        StageTimings timings = new StageTimings(0, preprocessMs, backboneMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
-        return new Prediction(location, refined, confidence, top, topCentroid, null, timings, manifest.name(),
-                backbone.precision());
-    }
-
-    /** 1 - H(p) / ln(C), clipped to [0, 1]; 1 for a single cell. */
-    static double confidence(double[] p) {
-        if (p.length <= 1) {
-            return 1.0;
-        }
-        double h = 0;
-        for (double v : p) {
-            if (v > 0) {
-                h -= v * Math.log(v);
-            }
-        }
-        double c = 1 - h / Math.log(p.length);
-        return Math.max(0, Math.min(1, c));
+        StageTimings timings = new StageTimings(0, preprocessMs, backboneMs, r.headMs(), r.refineMs());
+        return new Prediction(r.location(), r.refined(), r.confidence(), top, cells.get(r.topCells()[0]).centroid(), null,
+                timings, manifest.name(), backbone.precision());
     }
 
     private static float[] meanEmbedding(float[][] embeddings, int from, int to) {
@@ -331,11 +267,5 @@ public final class Geolocator {
             mean[i] = (float) (sum[i] / (to - from));
         }
         return mean;
-    }
-
-    private static void checkCancelled(StageListener l, Stage next) {
-        if (l.isCancelled()) {
-            throw new CancellationException("geolocation cancelled before stage " + next);
-        }
     }
 }

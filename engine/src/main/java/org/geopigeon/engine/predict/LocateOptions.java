@@ -8,6 +8,11 @@ package org.geopigeon.engine.predict;
  */
 public record LocateOptions(Integer topK, Boolean refine) {
 
+    /**
+     * Most cells one request may ask for: the one home of this limit (CLI, OGC API, WPS {@code maxValue}, the
+     * service's refusal). A page of 50 polygons stays a readable answer; the {@code top_k} check of migration V3
+     * ({@code sql/V3__predictions.sql}) repeats the number for the database.
+     */
     public static final int MAX_TOP_K = 50;
 
     public LocateOptions {

@@ -11,9 +11,10 @@ import java.util.Arrays;
  */
 public record PreprocessConfig(int size, float[] mean, float[] std) {
 
-    /** OpenAI CLIP's normalisation constants (also used by StreetCLIP and PIGEON). */
-    public static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-    public static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+    // OpenAI CLIP's normalisation constants (CLIPImageProcessor's image_mean/image_std; also StreetCLIP's and PIGEON's).
+    // Private: an array cannot be made read-only, so callers get copies (clipMean(), clipStd()).
+    private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
     public PreprocessConfig {
         if (size <= 0) {
@@ -36,6 +37,17 @@ public record PreprocessConfig(int size, float[] mean, float[] std) {
         std = std.clone();
     }
 
+    /** OpenAI CLIP's per-channel mean (R, G, B), a fresh copy. */
+    public static float[] clipMean() {
+        return CLIP_MEAN.clone();
+    }
+
+    /** OpenAI CLIP's per-channel standard deviation (R, G, B), a fresh copy. */
+    public static float[] clipStd() {
+        return CLIP_STD.clone();
+    }
+
+    /** OpenAI CLIP's normalisation at input size S = {@code size}. */
     public static PreprocessConfig clipDefaults(int size) {
         return new PreprocessConfig(size, CLIP_MEAN, CLIP_STD);
     }

@@ -40,7 +40,6 @@ import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
-import org.geopigeon.engine.train.GalleryBuilder;
 
 /**
  * Synthetic-caption contrastive pretraining of the vision tower (PIGEON, Haas et al. CVPR 2024, §3: CLIP
@@ -107,13 +106,12 @@ public final class CaptionPretrainer {
         BundleManifest m = clip.manifest();
         Path backboneFile = ModelBundle.memberOf(clip.directory(), "backbone.file", m.backbone().file());
         int size = m.backbone().inputSize();
-        ClipPreprocessor preprocessor = new ClipPreprocessor(GalleryBuilder.preprocessConfig(m, size));
+        ClipPreprocessor preprocessor = new ClipPreprocessor(m.preprocessConfig(size));
         ImageDecoder decoder = new ImageDecoder();
         String markerName = "module_method:" + m.clip().imageFeatures();
         float scale = (float) clip.logitScale();
 
-        DjlRuntime.configure();
-        Engine engine = Engine.getEngine("PyTorch");
+        Engine engine = DjlRuntime.pytorch("to pretrain the vision tower");
         engine.setRandomSeed((int) config.seed());
         Device device = DjlRuntime.device(engine);
         long t0 = System.nanoTime();

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import org.geopigeon.engine.bundle.BundleFolder;
 import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.clip.ClipModel;
 import org.geopigeon.engine.model.TorchScriptBackbone;
@@ -43,15 +40,10 @@ public final class PretrainedBundleWriter {
      */
     public static CaptionPretrainer.Result write(ClipModel clip, List<CaptionedPhoto> photos, Path out, String name,
                                                  PretrainConfig config, Consumer<String> progress) throws IOException {
-        Path target = out.toAbsolutePath().normalize();
-        if (Files.exists(target) && !isEmptyDirectory(target)) {
-            throw new FileAlreadyExistsException(target + ": output bundle folder already exists and is not empty");
-        }
-        Files.createDirectories(target.getParent());
         Path base = clip.directory();
         BundleManifest m = clip.manifest();
         ObjectNode manifest = (ObjectNode) MAPPER.readTree(base.resolve("manifest.json").toFile());
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
+        Path tmp = BundleFolder.stage(out);
         try {
             Set<String> skip = new HashSet<>(List.of("manifest.json", "README.md", m.backbone().file()));
             for (String f : new String[] {m.geocells(), m.head(), m.refinement()}) {
@@ -59,7 +51,7 @@ public final class PretrainedBundleWriter {
                     skip.add(f);
                 }
             }
-            TrainedBundleWriter.copyBase(base, tmp, skip);
+            BundleFolder.copyBase(base, tmp, skip);
             Path backbone = tmp.resolve(m.backbone().file());
             CaptionPretrainer.Result r = new CaptionPretrainer(config, progress).train(clip, photos, backbone);
             // The written module must load and run both methods like any imported backbone.
@@ -91,23 +83,11 @@ public final class PretrainedBundleWriter {
             manifest.remove("headInput");
             manifest.remove("headSource");
             MAPPER.writeValue(tmp.resolve("manifest.json").toFile(), manifest);
-            if (Files.exists(target)) {
-                Files.delete(target);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            BundleFolder.publish(tmp, out);
             return r;
         } catch (IOException | RuntimeException e) {
-            TrainedBundleWriter.deleteRecursively(tmp);
+            BundleFolder.deleteRecursively(tmp);
             throw e;
-        }
-    }
-
-    private static boolean isEmptyDirectory(Path p) throws IOException {
-        if (!Files.isDirectory(p)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(p)) {
-            return s.findAny().isEmpty();
         }
     }
 }

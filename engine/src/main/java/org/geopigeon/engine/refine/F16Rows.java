@@ -31,7 +31,10 @@ final class F16Rows {
     /** Largest segment mapped as one buffer: 1 GiB (well under the 2 GiB limit, whole rows only). */
     static final int SEGMENT_BYTES = 1 << 30;
 
-    /** float16 bit pattern -> float, for all 65,536 patterns. Constant after class initialisation. */
+    /**
+     * float16 bit pattern -> float, for all 65,536 patterns. Constant after class initialisation: private, filled by
+     * {@link #halfTable()} and only read (an array, because the hot loop indexes it).
+     */
     private static final float[] HALF_TO_FLOAT = halfTable();
 
     private final ShortBuffer[] segments;

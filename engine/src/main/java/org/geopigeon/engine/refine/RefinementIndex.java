@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.io.Safetensors;
@@ -40,8 +41,8 @@ public final class RefinementIndex {
 
     public static final String FORMAT = "geopigeon-refinement/1";
 
-    private static final String[] TENSORS = {"cell_cluster_offsets", "prototypes", "cluster_member_offsets",
-            "member_embeddings", "member_latlon"};
+    private static final List<String> TENSORS = List.of("cell_cluster_offsets", "prototypes", "cluster_member_offsets",
+            "member_embeddings", "member_latlon");
 
     private final int cells;
     private final int dim;

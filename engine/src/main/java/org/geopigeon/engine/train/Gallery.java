@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.io.CoordinateCsv;
 import org.geopigeon.engine.io.Safetensors;
 import org.geopigeon.engine.io.Safetensors.DType;
 import org.geopigeon.engine.io.Safetensors.Tensor;

@@ -18,10 +18,12 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.io.CoordinateCsv;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.model.Backbone;
+import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
 import org.geopigeon.engine.preprocess.PreprocessConfig;
 
@@ -66,8 +68,7 @@ public final class GalleryBuilder {
 
     /** With the default decode threads: a quarter of the cores, 1 to 4. */
     public GalleryBuilder(Backbone backbone, PreprocessConfig preprocess, int batchSize, Consumer<String> progress) {
-        this(backbone, preprocess, batchSize, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4)),
-                progress);
+        this(backbone, preprocess, batchSize, DjlRuntime.defaultDecodeThreads(), progress);
     }
 
     /**
@@ -97,19 +98,12 @@ public final class GalleryBuilder {
         this.progress = progress;
     }
 
-    /** Preprocessing as the bundle's manifest prescribes (CLIP defaults where it is silent). */
+    /**
+     * Preprocessing as the bundle's manifest prescribes: {@link BundleManifest#preprocessConfig}, the one conversion
+     * (kept here for the callers that name it, e.g. the Spark gallery job).
+     */
     public static PreprocessConfig preprocessConfig(BundleManifest manifest, int inputSize) {
-        BundleManifest.Backbone b = manifest.backbone();
-        if (b == null || b.mean() == null || b.std() == null || b.mean().size() != 3 || b.std().size() != 3) {
-            return PreprocessConfig.clipDefaults(inputSize);
-        }
-        float[] mean = new float[3];
-        float[] std = new float[3];
-        for (int i = 0; i < 3; i++) {
-            mean[i] = b.mean().get(i).floatValue();
-            std[i] = b.std().get(i).floatValue();
-        }
-        return new PreprocessConfig(inputSize, mean, std);
+        return manifest.preprocessConfig(inputSize);
     }
 
     /**

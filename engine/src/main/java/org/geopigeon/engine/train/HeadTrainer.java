@@ -16,7 +16,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import java.util.function.Consumer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +26,7 @@ import org.geopigeon.engine.eval.ErrorMetrics;
 import org.geopigeon.engine.geo.Haversine;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.model.GeocellHead;
 
 /**
@@ -48,12 +49,20 @@ public final class HeadTrainer {
     private static final int EVAL_CHUNK = 4096;
 
     private final TrainingConfig config;
-    private final Consumer<String> progress;
+    private final TrainingListener listener;
 
-    /** @param progress where per-epoch lines go (stderr in the CLI), or null for silence */
-    public HeadTrainer(TrainingConfig config, Consumer<String> progress) {
+    /** A silent trainer. */
+    public HeadTrainer(TrainingConfig config) {
+        this(config, TrainingListener.NONE);
+    }
+
+    /**
+     * @param listener told {@link TrainingPhase#TRAIN}'s start (total = maximum epochs), every finished epoch and
+     *                 early stopping; null for silence
+     */
+    public HeadTrainer(TrainingConfig config, TrainingListener listener) {
         this.config = Objects.requireNonNull(config, "config");
-        this.progress = progress;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
     }
 
     /**
@@ -61,7 +70,7 @@ public final class HeadTrainer {
      * @param labels  class index of each gallery row (see {@link GeocellLabels})
      * @param cells   the geocells (centroids for smoothing and validation)
      */
-    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells) {
+    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells) throws IOException {
         return train(gallery, labels, cells, null);
     }
 
@@ -71,8 +80,9 @@ public final class HeadTrainer {
      *
      * @param start starting head [C, D], or null for PyTorch's default random initialisation
      * @throws IllegalArgumentException when start's shape is not [cells, gallery dimension]
+     * @throws IOException              when DJL's PyTorch engine cannot start
      */
-    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells, GeocellHead start) {
+    public TrainingResult train(Gallery gallery, int[] labels, GeocellSet cells, GeocellHead start) throws IOException {
         if (start != null && (start.numCells() != cells.size() || start.dim() != gallery.dim())) {
             throw new IllegalArgumentException("initial head is [" + start.numCells() + ", " + start.dim() + "] but training needs ["
                     + cells.size() + ", " + gallery.dim() + "] (cells x embedding width)");
@@ -98,11 +108,11 @@ public final class HeadTrainer {
         HaversineLabelSmoother smoother = HaversineLabelSmoother.of(cells, config.tauKm(), config.smoothing(),
                 config.normaliseTargets());
 
-        configureDjl();
-        Engine engine = Engine.getEngine("PyTorch");
+        // The same engine settings as inference (offline natives, -Dgeopigeon.threads, no inter-op pool) and the
+        // same device rule (first GPU unless -Dgeopigeon.device=cpu).
+        Engine engine = DjlRuntime.pytorch("to train the geocell head");
         engine.setRandomSeed((int) config.seed());
-        Device device = "cpu".equalsIgnoreCase(System.getProperty("geopigeon.device", "")) || engine.getGpuCount() == 0
-                ? Device.cpu() : Device.gpu();
+        Device device = DjlRuntime.device(engine);
         Random init = new Random(config.seed() ^ 0x5DEECE66DL);
         float bound = (float) (1 / Math.sqrt(d));
         Initializer uniform = (manager, shape, type) -> {
@@ -148,6 +158,7 @@ public final class HeadTrainer {
         double bestMedian = Double.POSITIVE_INFINITY;
         float[] xb = new float[config.batchSize() * d];
         float[] yb = new float[config.batchSize() * c];
+        listener.started(TrainingPhase.TRAIN, config.epochs());
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             long t0 = System.nanoTime();
             shuffleInPlace(train, shuffle);
@@ -184,7 +195,8 @@ public final class HeadTrainer {
                         (System.nanoTime() - t0) / 1e9);
             }
             history.add(stats);
-            report(stats);
+            listener.epochFinished(stats, config.epochs());
+            listener.progressed(TrainingPhase.TRAIN, epoch, config.epochs());
             boolean better = val.length == 0 || stats.valMedianKm() < bestMedian;
             if (better) {
                 bestMedian = val.length == 0 ? Double.NaN : stats.valMedianKm();
@@ -192,10 +204,8 @@ public final class HeadTrainer {
                 bestW = w;
                 bestB = bi;
             } else if (epoch - bestEpoch >= config.patience()) {
-                if (progress != null) {
-                    progress.accept(String.format(Locale.ROOT, "early stop: no better validation median for %d epochs; keeping epoch %d",
-                            config.patience(), bestEpoch));
-                }
+                listener.note(TrainingPhase.TRAIN, String.format(Locale.ROOT,
+                        "early stop: no better validation median for %d epochs; keeping epoch %d", config.patience(), bestEpoch));
                 break;
             }
         }
@@ -230,19 +240,6 @@ public final class HeadTrainer {
         return km;
     }
 
-    private void report(EpochStats s) {
-        if (progress == null) {
-            return;
-        }
-        if (Double.isNaN(s.valMedianKm())) {
-            progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  (%.1f s)", s.epoch(), config.epochs(), s.trainLoss(), s.seconds()));
-        } else {
-            progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  val median %.1f km  acc@25 %.1f%%  acc@200 %.1f%%  acc@750 %.1f%%  (%.1f s)",
-                    s.epoch(), config.epochs(), s.trainLoss(), s.valMedianKm(), 100 * s.valAcc25(), 100 * s.valAcc200(),
-                    100 * s.valAcc750(), s.seconds()));
-        }
-    }
-
     static int[] shuffled(int n, Random r) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
@@ -258,16 +255,6 @@ public final class HeadTrainer {
             int t = a[i];
             a[i] = a[j];
             a[j] = t;
-        }
-    }
-
-    /** Same rules as inference: never download natives, no inter-op thread pool. Only unset properties are set. */
-    private static void configureDjl() {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
     }
 }

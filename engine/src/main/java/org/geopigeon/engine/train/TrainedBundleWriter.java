@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
+import org.geopigeon.engine.bundle.BundleFolder;
 import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
@@ -109,18 +105,12 @@ public final class TrainedBundleWriter {
             throw new IllegalArgumentException("refinement index covers " + c.refinement().cells() + " cells of dimension "
                     + c.refinement().dimension() + "; expected " + c.geocells().size() + " cells of dimension " + dim);
         }
-        Path target = out.toAbsolutePath().normalize();
-        if (Files.exists(target) && !isEmptyDirectory(target)) {
-            throw new FileAlreadyExistsException(target + ": output bundle folder already exists and is not empty");
-        }
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+        Path tmp = BundleFolder.stage(out);
         try {
             // A CLIP bundle without geocells/head/refinement has nulls there: a set that tolerates repeats.
             Set<String> replaced = new java.util.HashSet<>(List.of(MANIFEST, "README.md", manifest.path("geocells").asText(""),
                     manifest.path("head").asText(""), manifest.path("refinement").asText("")));
-            copyBase(baseBundle, tmp, replaced);
+            BundleFolder.copyBase(baseBundle, tmp, replaced);
             GeocellGeoJson.write(c.geocells(), tmp.resolve(GEOCELLS));
             c.head().write(tmp.resolve(HEAD));
             if (c.refinement() != null) {
@@ -150,12 +140,9 @@ public final class TrainedBundleWriter {
                 manifest.putNull("refinement");
             }
             MAPPER.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
-            if (Files.exists(target)) {
-                Files.delete(target); // an empty folder, checked above
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            BundleFolder.publish(tmp, out);
         } catch (IOException | RuntimeException e) {
-            deleteRecursively(tmp);
+            BundleFolder.deleteRecursively(tmp);
             throw e;
         }
     }
@@ -175,54 +162,5 @@ public final class TrainedBundleWriter {
             throw new IOException(m + ": manifest is not a JSON object");
         }
         return o;
-    }
-
-    /**
-     * Copies the base bundle's files into {@code tmp} (hard links where the file system allows: backbones are
-     * large), except those named in {@code skip} (paths relative to the bundle) and hidden files.
-     */
-    public static void copyBase(Path base, Path tmp, Set<String> skip) throws IOException {
-        Path root = base.toAbsolutePath().normalize();
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(root)) {
-            files = s.filter(Files::isRegularFile).toList();
-        }
-        for (Path f : files) {
-            String rel = root.relativize(f).toString().replace('\\', '/');
-            if (skip.contains(rel) || f.getFileName().toString().startsWith(".")) {
-                continue;
-            }
-            Path dest = tmp.resolve(rel);
-            Files.createDirectories(dest.getParent());
-            try {
-                Files.createLink(dest, f);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(f, dest, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-    }
-
-    private static boolean isEmptyDirectory(Path p) throws IOException {
-        if (!Files.isDirectory(p)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(p)) {
-            return s.findAny().isEmpty();
-        }
-    }
-
-    /** Best-effort removal of a folder tree (cleanup after a failure). */
-    public static void deleteRecursively(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (DirectoryNotEmptyException ignored) {
-                    // raced with another writer; leave it
-                }
-            }
-        } catch (IOException ignored) {
-            // best effort: the failure that brought us here is what the caller must see
-        }
     }
 }

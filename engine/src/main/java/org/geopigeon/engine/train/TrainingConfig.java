@@ -49,36 +49,126 @@ public record TrainingConfig(SmoothingMode smoothing, double tauKm, boolean norm
         }
     }
 
+    /** PIGEON's smoothing (MIN), tau 65 km, AdamW lr 1e-3 wd 0.01, 30 epochs of batch 256, 10% held out, patience 5, seed 42. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(SmoothingMode.MIN, HaversineLabelSmoother.DEFAULT_TAU_KM, false, 1e-3, 0.01,
-                30, 256, 0.1, 5, 42);
+        return builder().build();
+    }
+
+    /** A builder starting from {@link #defaults()}: name only what differs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder().smoothing(smoothing).tauKm(tauKm).normaliseTargets(normaliseTargets).learningRate(learningRate)
+                .weightDecay(weightDecay).epochs(epochs).batchSize(batchSize).valFraction(valFraction).patience(patience)
+                .seed(seed);
     }
 
     public TrainingConfig withSmoothing(SmoothingMode m) {
-        return new TrainingConfig(m, tauKm, normaliseTargets, learningRate, weightDecay, epochs, batchSize, valFraction, patience, seed);
+        return toBuilder().smoothing(m).build();
     }
 
     public TrainingConfig withTauKm(double t) {
-        return new TrainingConfig(smoothing, t, normaliseTargets, learningRate, weightDecay, epochs, batchSize, valFraction, patience, seed);
+        return toBuilder().tauKm(t).build();
     }
 
     public TrainingConfig withLearningRate(double lr) {
-        return new TrainingConfig(smoothing, tauKm, normaliseTargets, lr, weightDecay, epochs, batchSize, valFraction, patience, seed);
+        return toBuilder().learningRate(lr).build();
     }
 
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, e, batchSize, valFraction, patience, seed);
+        return toBuilder().epochs(e).build();
     }
 
     public TrainingConfig withBatchSize(int b) {
-        return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, b, valFraction, patience, seed);
+        return toBuilder().batchSize(b).build();
     }
 
     public TrainingConfig withPatience(int p) {
-        return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, batchSize, valFraction, p, seed);
+        return toBuilder().patience(p).build();
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, batchSize, valFraction, patience, s);
+        return toBuilder().seed(s).build();
+    }
+
+    /**
+     * Names every setting instead of ten positional values (four of them doubles); {@link #build()} checks them as
+     * the record's constructor does. Starts from the defaults.
+     */
+    public static final class Builder {
+        private SmoothingMode smoothing = SmoothingMode.MIN;
+        private double tauKm = HaversineLabelSmoother.DEFAULT_TAU_KM;
+        private boolean normaliseTargets = false;
+        private double learningRate = 1e-3;
+        private double weightDecay = 0.01;
+        private int epochs = 30;
+        private int batchSize = 256;
+        private double valFraction = 0.1;
+        private int patience = 5;
+        private long seed = 42;
+
+        private Builder() {
+        }
+
+        public Builder smoothing(SmoothingMode v) {
+            smoothing = v;
+            return this;
+        }
+
+        /** Smoothing temperature in km. */
+        public Builder tauKm(double v) {
+            tauKm = v;
+            return this;
+        }
+
+        public Builder normaliseTargets(boolean v) {
+            normaliseTargets = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        /** Share of rows held out, in [0, 0.5]. */
+        public Builder valFraction(double v) {
+            valFraction = v;
+            return this;
+        }
+
+        public Builder patience(int v) {
+            patience = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public TrainingConfig build() {
+            return new TrainingConfig(smoothing, tauKm, normaliseTargets, learningRate, weightDecay, epochs, batchSize,
+                    valFraction, patience, seed);
+        }
     }
 }

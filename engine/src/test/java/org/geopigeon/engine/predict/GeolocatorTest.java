@@ -141,13 +141,7 @@ class GeolocatorTest {
     }
 
     @Test
-    void confidenceIsOneMinusNormalisedEntropy() {
-        assertEquals(0.0, Geolocator.confidence(new double[] {0.25, 0.25, 0.25, 0.25}), 1e-12);
-        assertEquals(1.0, Geolocator.confidence(new double[] {1, 0, 0}), 1e-12);
-        assertEquals(1.0, Geolocator.confidence(new double[] {1}), 1e-12);
-        // H(0.5, 0.5, 0, 0) = ln 2; ln 4 = 2 ln 2 -> 1 - 1/2
-        assertEquals(0.5, Geolocator.confidence(new double[] {0.5, 0.5, 0, 0}), 1e-12);
-
+    void aUniformHeadHasZeroConfidence() {
         GeocellHead uniform = new GeocellHead(3, 3, new float[9], new float[3]);
         Prediction p = new Geolocator(manifest(3, 5000), new FakeBackbone(), uniform, CELLS, null).locate(solid(5, 5, 5));
         assertEquals(0.0, p.confidence(), 1e-9);

@@ -44,9 +44,9 @@ class ClipPreprocessorTest {
 
     @Test
     void configRejectsBadValues() {
-        assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig(0, PreprocessConfig.CLIP_MEAN, PreprocessConfig.CLIP_STD));
-        assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig(224, new float[2], PreprocessConfig.CLIP_STD));
-        assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig(224, PreprocessConfig.CLIP_MEAN, new float[] {1, 0, 1}));
+        assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig(0, PreprocessConfig.clipMean(), PreprocessConfig.clipStd()));
+        assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig(224, new float[2], PreprocessConfig.clipStd()));
+        assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig(224, PreprocessConfig.clipMean(), new float[] {1, 0, 1}));
     }
 
     @Test
@@ -64,9 +64,9 @@ class ClipPreprocessorTest {
             // numpy: (uint8 as float64 * (1/255)) -> float32, then float32 (x - mean) / std
             float rescaled = (float) (value * (1.0 / 255.0));
             assertEquals(rescaled, unit[i]);
-            float expected = (rescaled - PreprocessConfig.CLIP_MEAN[c]) / PreprocessConfig.CLIP_STD[c];
+            float expected = (rescaled - PreprocessConfig.clipMean()[c]) / PreprocessConfig.clipStd()[c];
             assertEquals(expected, normalised[i]);
-            assertEquals((value / 255.0 - PreprocessConfig.CLIP_MEAN[c]) / PreprocessConfig.CLIP_STD[c], normalised[i], 1e-5);
+            assertEquals((value / 255.0 - PreprocessConfig.clipMean()[c]) / PreprocessConfig.clipStd()[c], normalised[i], 1e-5);
         }
     }
 
@@ -79,8 +79,8 @@ class ClipPreprocessorTest {
         float[] whiteChw = pre.toChw(white);
         int plane = 224 * 224;
         for (int c = 0; c < 3; c++) {
-            assertEquals(-PreprocessConfig.CLIP_MEAN[c] / PreprocessConfig.CLIP_STD[c], black[c * plane + 100], 1e-6);
-            assertEquals((1 - PreprocessConfig.CLIP_MEAN[c]) / PreprocessConfig.CLIP_STD[c], whiteChw[c * plane + 100], 1e-6);
+            assertEquals(-PreprocessConfig.clipMean()[c] / PreprocessConfig.clipStd()[c], black[c * plane + 100], 1e-6);
+            assertEquals((1 - PreprocessConfig.clipMean()[c]) / PreprocessConfig.clipStd()[c], whiteChw[c * plane + 100], 1e-6);
         }
     }
 

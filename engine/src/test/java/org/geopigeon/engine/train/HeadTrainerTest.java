@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 import org.geopigeon.engine.geo.LatLon;
@@ -42,7 +43,7 @@ class HeadTrainerTest {
     }
 
     @Test
-    void learnsASeparableProblem() {
+    void learnsASeparableProblem() throws IOException {
         Gallery g = separable(600, 1);
         int[] labels = GeocellLabels.assign(CELLS, g);
         TrainingResult result = new HeadTrainer(config(), null).train(g, labels, CELLS);

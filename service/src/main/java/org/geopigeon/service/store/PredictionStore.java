@@ -15,6 +15,7 @@ import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.predict.CellProbability;
+import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.Prediction;
 import org.geopigeon.engine.predict.StageTimings;
 import org.locationtech.jts.io.WKBWriter;
@@ -206,7 +207,7 @@ public final class PredictionStore {
             } else {
                 ps.setDouble(11, exif.lat());
             }
-            ps.setBoolean(12, entry.imageSha256().size() == 4);
+            ps.setBoolean(12, entry.imageSha256().size() == Geolocator.PANORAMA_VIEWS);
             ps.setInt(13, topK);
             ps.setString(14, Json.write(timings(p.timings())));
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package org.geopigeon.engine.geocell.build;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,6 +19,23 @@ public record BoundaryLayer(String source, List<AdminUnit> units, List<String> r
     public BoundaryLayer {
         units = List.copyOf(units);
         repairedNames = List.copyOf(repairedNames);
+    }
+
+    /**
+     * What a user should know about this file: "FILE: repaired N polygons (M cut at the antimeridian): names" and
+     * "FILE: skipped N features without a usable polygon"; empty when neither happened.
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        if (!repairedNames.isEmpty()) {
+            // Antimeridian cuts are listed with the repairs, each name marked "(cut at the antimeridian)".
+            out.add(source + ": repaired " + repairedNames.size() + " polygons (" + antimeridianCutCount
+                    + " cut at the antimeridian): " + BuildReport.abbreviate(repairedNames));
+        }
+        if (skippedCount > 0) {
+            out.add(source + ": skipped " + skippedCount + " features without a usable polygon");
+        }
+        return out;
     }
 
     /** A layer with nothing cut at the antimeridian. */

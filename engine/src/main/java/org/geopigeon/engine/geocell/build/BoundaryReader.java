@@ -33,16 +33,34 @@ import org.locationtech.jts.geom.util.GeometryFixer;
 public final class BoundaryReader {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String[] COUNTRY_KEYS = {"adm0_a3", "ADM0_A3", "iso_a3", "ISO_A3", "GID_0", "shapeGroup",
-        "country_code", "iso3"};
-    private static final String[] NAME_KEYS = {"name", "NAME", "name_en", "NAME_EN", "NAME_2", "NAME_1", "NAME_0",
-        "shapeName", "admin", "ADMIN"};
-    private static final String[] ADMIN1_KEYS = {"admin1", "NAME_1", "region"};
+    private static final List<String> COUNTRY_KEYS = List.of("adm0_a3", "ADM0_A3", "iso_a3", "ISO_A3", "GID_0", "shapeGroup",
+        "country_code", "iso3");
+    private static final List<String> NAME_KEYS = List.of("name", "NAME", "name_en", "NAME_EN", "NAME_2", "NAME_1", "NAME_0",
+        "shapeName", "admin", "ADMIN");
+    private static final List<String> ADMIN1_KEYS = List.of("admin1", "NAME_1", "region");
     /** Appended to the name of a feature in the repair report when its rings were cut at the antimeridian. */
     public static final String CUT_NOTE = " (cut at the antimeridian)";
-    private static final String[] ID_KEYS = {"iso_3166_2", "GID_2", "GID_1", "shapeID", "id"};
+    private static final List<String> ID_KEYS = List.of("iso_3166_2", "GID_2", "GID_1", "shapeID", "id");
 
     private BoundaryReader() {
+    }
+
+    /**
+     * The boundary layers of a geocell build, coarsest first: countries, admin-1[, admin-2] (GeoJSON or TopoJSON).
+     * With two or three files the first is read as the countries layer; a single file is the units alone.
+     *
+     * @throws IOException              when a file is missing, empty or not a boundary file (the message names it)
+     * @throws IllegalArgumentException for no files or more than three
+     */
+    public static List<BoundaryLayer> readLayers(List<Path> files) throws IOException {
+        if (files.isEmpty() || files.size() > 3) {
+            throw new IllegalArgumentException("give 1 to 3 boundary layers (countries,admin1,admin2), got " + files.size());
+        }
+        List<BoundaryLayer> layers = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            layers.add(read(files.get(i), i == 0 && files.size() > 1));
+        }
+        return layers;
     }
 
     /**
@@ -144,7 +162,7 @@ public final class BoundaryReader {
         return new BoundaryLayer(source, units, repaired, skipped, cutCount);
     }
 
-    private static String first(JsonNode props, String[] keys) {
+    private static String first(JsonNode props, List<String> keys) {
         if (props == null) {
             return "";
         }

@@ -1,7 +1,6 @@
 package org.geopigeon.engine.geocell.build;
 
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * Parameters of the semantic geocell builder.
@@ -17,10 +16,12 @@ import java.util.function.Consumer;
  *                   would lie farther than this from the merged cell's mean (it then tries other
  *                   neighbours, else stays below MIN like PIGEON's isolated cells); infinite: no
  *                   limit (PIGEON). Default {@link #DEFAULT_MAX_FUSE_RADIUS_KM}
- * @param progress   receives one-line progress messages of the long phases (e.g. System.err::println)
+ *
+ * <p>Progress is not a setting: {@link GeocellBuilder#build(PointSet, java.util.List,
+ * org.geopigeon.engine.progress.PhaseListener)} takes a listener.
  */
 public record BuildOptions(int minPoints, int maxPoints, long seed, boolean bisect, FuseTarget fuseTarget,
-                           double maxFuseRadiusKm, Consumer<String> progress) {
+                           double maxFuseRadiusKm) {
 
     public static final long PIGEON_SEED = 330;
 
@@ -60,39 +61,28 @@ public record BuildOptions(int minPoints, int maxPoints, long seed, boolean bise
             throw new IllegalArgumentException("max fused cell radius must be > 0 km (infinite for no limit), got "
                     + maxFuseRadiusKm);
         }
-        progress = progress == null ? s -> { } : progress;
     }
 
     /** With the default fused cell radius limit. */
-    public BuildOptions(int minPoints, int maxPoints, long seed, boolean bisect, FuseTarget fuseTarget,
-                        Consumer<String> progress) {
-        this(minPoints, maxPoints, seed, bisect, fuseTarget, DEFAULT_MAX_FUSE_RADIUS_KM, progress);
-    }
-
-    /** Fusing into the closest neighbour. */
-    public BuildOptions(int minPoints, int maxPoints, long seed, boolean bisect, Consumer<String> progress) {
-        this(minPoints, maxPoints, seed, bisect, FuseTarget.CLOSEST, progress);
+    public BuildOptions(int minPoints, int maxPoints, long seed, boolean bisect, FuseTarget fuseTarget) {
+        this(minPoints, maxPoints, seed, bisect, fuseTarget, DEFAULT_MAX_FUSE_RADIUS_KM);
     }
 
     /** With the bisection fallback on, fusing into the closest neighbour. */
-    public BuildOptions(int minPoints, int maxPoints, long seed, Consumer<String> progress) {
-        this(minPoints, maxPoints, seed, true, FuseTarget.CLOSEST, progress);
+    public BuildOptions(int minPoints, int maxPoints, long seed) {
+        this(minPoints, maxPoints, seed, true, FuseTarget.CLOSEST);
     }
 
-    /** PIGEOTTO's sizes (1000 / 2000), seed 330, no progress output. */
+    /** PIGEOTTO's sizes (1000 / 2000), seed 330. */
     public static BuildOptions pigeotto() {
-        return new BuildOptions(1000, 2000, PIGEON_SEED, true, FuseTarget.CLOSEST, null);
-    }
-
-    public BuildOptions withProgress(Consumer<String> sink) {
-        return new BuildOptions(minPoints, maxPoints, seed, bisect, fuseTarget, maxFuseRadiusKm, sink);
+        return new BuildOptions(1000, 2000, PIGEON_SEED);
     }
 
     public BuildOptions withFuseTarget(FuseTarget target) {
-        return new BuildOptions(minPoints, maxPoints, seed, bisect, target, maxFuseRadiusKm, progress);
+        return new BuildOptions(minPoints, maxPoints, seed, bisect, target, maxFuseRadiusKm);
     }
 
     public BuildOptions withMaxFuseRadiusKm(double km) {
-        return new BuildOptions(minPoints, maxPoints, seed, bisect, fuseTarget, km, progress);
+        return new BuildOptions(minPoints, maxPoints, seed, bisect, fuseTarget, km);
     }
 }

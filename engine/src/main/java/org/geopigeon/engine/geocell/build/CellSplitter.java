@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.geopigeon.engine.cluster.EuclideanPoints2D;
 import org.geopigeon.engine.cluster.Optics;
 import org.geopigeon.engine.cluster.OpticsResult;
@@ -40,10 +41,28 @@ import org.locationtech.jts.triangulate.VoronoiDiagramBuilder;
  */
 final class CellSplitter {
 
+    /**
+     * One OPTICS round.
+     *
+     * @param minSamples OPTICS min_samples (and min_cluster_size)
+     * @param xi         steepness threshold of the xi cluster extraction
+     */
+    record Round(int minSamples, double xi) {
+    }
+
     /** PIGEOTTO's OPTICS rounds (min_samples for MIN = 1000, xi). */
-    static final double[][] PIGEOTTO_ROUNDS = {{300, 0.05}, {400, 0.005}, {1000, 0.0001}};
+    static final List<Round> PIGEOTTO_ROUNDS = List.of(new Round(300, 0.05), new Round(400, 0.005), new Round(1000, 0.0001));
     /** PIGEON's rounds (min_samples for MIN = 30, xi), tried after PIGEOTTO's. */
-    static final double[][] PIGEON_ROUNDS = {{8, 0.05}, {10, 0.025}, {15, 0.015}};
+    static final List<Round> PIGEON_ROUNDS = List.of(new Round(8, 0.05), new Round(10, 0.025), new Round(15, 0.015));
+
+    /**
+     * A successful split.
+     *
+     * @param parts     the new cells (two or more), together holding the cell's points and area
+     * @param bisection true when the principal-axis bisection fallback made it, not an OPTICS round
+     */
+    record Split(List<WorkCell> parts, boolean bisection) {
+    }
 
     private final int minPoints;
     private final boolean bisectFallback;
@@ -62,22 +81,19 @@ final class CellSplitter {
     }
 
     /** The (min_samples, xi) rounds for this MIN: PIGEOTTO's scaled from MIN 1000, then PIGEON's scaled from MIN 30. */
-    List<double[]> rounds() {
-        List<double[]> rounds = new ArrayList<>();
-        for (double[] r : PIGEOTTO_ROUNDS) {
-            rounds.add(new double[] {scaledMinSamples(r[0], 1000, minPoints), r[1]});
+    List<Round> rounds() {
+        List<Round> rounds = new ArrayList<>();
+        for (Round r : PIGEOTTO_ROUNDS) {
+            rounds.add(new Round(scaledMinSamples(r.minSamples(), 1000, minPoints), r.xi()));
         }
-        for (double[] r : PIGEON_ROUNDS) {
-            rounds.add(new double[] {scaledMinSamples(r[0], 30, minPoints), r[1]});
+        for (Round r : PIGEON_ROUNDS) {
+            rounds.add(new Round(scaledMinSamples(r.minSamples(), 30, minPoints), r.xi()));
         }
         return rounds;
     }
 
-    /** Whether the last successful {@link #split} came from the bisection fallback. */
-    boolean lastWasBisection;
-
-    /** The new cells, or null when no round splits the cell. */
-    List<WorkCell> split(WorkCell cell) {
+    /** The split of a cell, or empty when no round splits it (and the bisection fallback is off or fails too). */
+    Optional<Split> split(WorkCell cell) {
         int n = cell.count();
         double[] x = new double[n];
         double[] y = new double[n];
@@ -86,14 +102,13 @@ final class CellSplitter {
             y[i] = lats[cell.points[i]];
         }
         EuclideanPoints2D data = new EuclideanPoints2D(x, y);
-        lastWasBisection = false;
-        for (double[] round : rounds()) {
-            int minSamples = Math.min(n, (int) round[0]);
+        for (Round round : rounds()) {
+            int minSamples = Math.min(n, round.minSamples());
             if (minSamples < 2) {
                 continue;
             }
             OpticsResult r = Optics.run(data, minSamples);
-            int[] labels = XiClusters.labels(r, round[1], minSamples, true);
+            int[] labels = XiClusters.labels(r, round.xi(), minSamples, true);
             int clusters = dropSmallClusters(labels);
             List<WorkCell> parts = null;
             if (clusters == 1) {
@@ -102,15 +117,13 @@ final class CellSplitter {
                 parts = byClusterMeans(cell, x, y, labels, clusters);
             }
             if (parts != null) {
-                return parts;
+                return Optional.of(new Split(parts, false));
             }
         }
         if (bisectFallback) {
-            List<WorkCell> parts = bisect(cell, x, y);
-            lastWasBisection = parts != null;
-            return parts;
+            return Optional.ofNullable(bisect(cell, x, y)).map(parts -> new Split(parts, true));
         }
-        return null;
+        return Optional.empty();
     }
 
     /**

@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,6 +18,7 @@ import org.geopigeon.engine.geo.PointMean;
 import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.io.GeoJsonGeometry;
+import org.geopigeon.engine.progress.PhaseListener;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Point;
@@ -39,7 +42,12 @@ public final class GeocellBuilder {
     private final BuildOptions options;
 
     public GeocellBuilder(BuildOptions options) {
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** {@link #build(PointSet, List, PhaseListener)} without progress. */
+    public BuildResult build(PointSet points, List<BoundaryLayer> layers) {
+        return build(points, layers, PhaseListener.none());
     }
 
     /**
@@ -48,9 +56,13 @@ public final class GeocellBuilder {
      *               three). The last layer gives the units; a layer list of one or two is read as
      *               ending at admin-1, of three as ending at admin-2. Units lacking a country code
      *               (or an admin-1 name, at admin-2) get it from the coarser layer under them.
+     * @param listener told each {@link BuildPhase} with its counts and one summary note per phase; the inputs'
+     *                 warnings come first, as {@link BuildPhase#INPUT} notes
+     * @throws IllegalArgumentException without layers or points
      */
-    public BuildResult build(PointSet points, List<BoundaryLayer> layers) {
+    public BuildResult build(PointSet points, List<BoundaryLayer> layers, PhaseListener<BuildPhase> listener) {
         long start = System.nanoTime();
+        PhaseListener<BuildPhase> progress = Objects.requireNonNull(listener, "listener");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("at least one boundary layer is needed");
         }
@@ -58,6 +70,8 @@ public final class GeocellBuilder {
         if (pts.isEmpty()) {
             throw new IllegalArgumentException("no training points in " + points.source());
         }
+        points.notes().forEach(note -> progress.note(BuildPhase.INPUT, "warning: " + points.source() + ": " + note));
+        layers.forEach(layer -> layer.warnings().forEach(w -> progress.note(BuildPhase.INPUT, "warning: " + w)));
         int n = pts.size();
         double[] lons = new double[n];
         double[] lats = new double[n];
@@ -69,6 +83,7 @@ public final class GeocellBuilder {
         PolygonIndex unitIndex = new PolygonIndex(units.stream().map(AdminUnit::geometry).toList());
 
         // 1. assign points
+        progress.started(BuildPhase.ASSIGN, n);
         int[] unitOf = new int[n];
         int outside = 0;
         for (int i = 0; i < n; i++) {
@@ -80,13 +95,15 @@ public final class GeocellBuilder {
             }
             unitOf[i] = u;
             if ((i + 1) % 20000 == 0) {
-                options.progress().accept("assign: " + (i + 1) + "/" + n + " points");
+                progress.progressed(BuildPhase.ASSIGN, i + 1, n);
             }
         }
-        options.progress().accept("assign: " + n + " points to " + units.size() + " units (" + outside
+        progress.progressed(BuildPhase.ASSIGN, n, n);
+        progress.note(BuildPhase.ASSIGN, "assign: " + n + " points to " + units.size() + " units (" + outside
                 + " outside every boundary, given to the nearest unit)");
 
         // 2. one cell per unit with points; empty units join the nearest cell of their country
+        progress.started(BuildPhase.ATTACH, units.size());
         Map<Integer, List<Integer>> byUnit = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             byUnit.computeIfAbsent(unitOf[i], k -> new ArrayList<>()).add(i);
@@ -123,21 +140,24 @@ public final class GeocellBuilder {
                     Geometries.union(cellParts.get(e.getKey())), e.getValue().stream().mapToInt(Integer::intValue).toArray());
             cellsByCountry.computeIfAbsent(unit.country(), k -> new ArrayList<>()).add(c);
         }
-        options.progress().accept("cells: " + byUnit.size() + " units with points in " + cellsByCountry.size()
+        progress.note(BuildPhase.ATTACH, "cells: " + byUnit.size() + " units with points in " + cellsByCountry.size()
                 + " countries; " + (units.size() - byUnit.size() - dropped) + " empty units attached, " + dropped
                 + " dropped (country without points)");
 
         // 3. fuse
+        progress.started(BuildPhase.FUSE, cellsByCountry.size());
         CellFuser fuser = new CellFuser(options.minPoints(), new Random(options.seed()), options.fuseTarget(), lons, lats,
                 options.maxFuseRadiusKm());
         int merges = 0;
+        int fusedCountries = 0;
         for (List<WorkCell> countryCells : cellsByCountry.values()) {
             countryCells.sort(Comparator.comparing(c -> c.id));
             merges += fuser.fuse(countryCells);
+            progress.progressed(BuildPhase.FUSE, ++fusedCountries, cellsByCountry.size());
         }
         List<WorkCell> cells = new ArrayList<>();
         cellsByCountry.values().forEach(cells::addAll);
-        options.progress().accept("fuse: " + merges + " merges -> " + cells.size() + " cells");
+        progress.note(BuildPhase.FUSE, "fuse: " + merges + " merges -> " + cells.size() + " cells");
 
         // 4. split
         CellSplitter splitter = new CellSplitter(options.minPoints(), options.bisect(), lons, lats);
@@ -146,30 +166,32 @@ public final class GeocellBuilder {
         for (WorkCell c : cells) {
             (c.count() > options.maxPoints() ? queue : done).add(c);
         }
+        progress.started(BuildPhase.SPLIT, -1);
         List<String> aboveMax = new ArrayList<>();
         int splits = 0;
         int bisections = 0;
         long lastReport = System.nanoTime();
         while (!queue.isEmpty()) {
             WorkCell c = queue.removeFirst();
-            List<WorkCell> parts = splitter.split(c);
-            if (parts == null) {
+            Optional<CellSplitter.Split> split = splitter.split(c);
+            if (split.isEmpty()) {
                 aboveMax.add(c.id);
                 done.add(c);
             } else {
                 splits++;
-                bisections += splitter.lastWasBisection ? 1 : 0;
-                for (WorkCell p : parts) {
+                bisections += split.get().bisection() ? 1 : 0;
+                for (WorkCell p : split.get().parts()) {
                     (p.count() > options.maxPoints() ? queue : done).add(p);
                 }
             }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
                 lastReport = System.nanoTime();
-                options.progress().accept("split: " + splits + " splits, " + queue.size() + " cells still above "
+                progress.progressed(BuildPhase.SPLIT, splits, -1);
+                progress.note(BuildPhase.SPLIT, "split: " + splits + " splits, " + queue.size() + " cells still above "
                         + options.maxPoints() + " points");
             }
         }
-        options.progress().accept("split: " + splits + " splits (" + bisections + " by principal-axis bisection) -> "
+        progress.note(BuildPhase.SPLIT, "split: " + splits + " splits (" + bisections + " by principal-axis bisection) -> "
                 + done.size() + " cells (" + aboveMax.size() + " left above " + options.maxPoints() + " points)");
 
         GeocellSet set = toGeocells(done, pts);
@@ -179,9 +201,11 @@ public final class GeocellBuilder {
             l.repairedNames().forEach(name -> repaired.add(l.source() + ": " + name));
             skippedBoundaries += l.skippedCount();
         }
-        BuildReport report = new BuildReport(n, points.skipped(), outside, repaired, skippedBoundaries, byUnit.size(),
-                dropped, cellsByCountry.size(), merges, splits, bisections, aboveMax, points.notes(),
-                (System.nanoTime() - start) / 1e9);
+        BuildReport report = new BuildReport(
+                new BuildReport.Input(n, points.skipped(), outside, repaired, skippedBoundaries),
+                new BuildReport.Units(byUnit.size(), dropped, cellsByCountry.size()),
+                new BuildReport.Steps(merges, splits, bisections, aboveMax),
+                points.notes(), (System.nanoTime() - start) / 1e9);
         return new BuildResult(set, report);
     }
 

@@ -1,41 +1,29 @@
 package org.geopigeon.engine.geocell.build;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.engine.image.PhotoFiles;
 
 /**
  * Training points from a folder of geotagged photos (EXIF GPS via {@link ImageDecoder}), searched
- * recursively in file-name order. Photos without GPS and files that are not readable images are
+ * recursively in file-name order ({@link PhotoFiles}). Photos without GPS and files that are not readable images are
  * skipped and counted; a folder without a single geotagged photo is an error.
  */
 public final class PhotoPointReader {
-
-    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic");
 
     private PhotoPointReader() {
     }
 
     public static PointSet read(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            throw new IOException("photo folder not found: " + folder);
-        }
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(folder)) {
-            files = s.filter(Files::isRegularFile)
-                    .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
-                    .sorted().toList();
-        }
+        List<Path> files = PhotoFiles.list(folder, true);
         if (files.isEmpty()) {
-            throw new IOException("photo folder " + folder + " holds no image files (" + String.join(", ", EXTENSIONS) + ")");
+            throw new IOException("photo folder " + folder + " holds no image files (" + String.join(", ", PhotoFiles.EXTENSIONS) + ")");
         }
         ImageDecoder decoder = new ImageDecoder();
         List<TrainingPoint> points = new ArrayList<>();

@@ -217,6 +217,6 @@ class CellFuserTest {
                 () -> new CellFuser(MIN, new Random(1), BuildOptions.FuseTarget.CLOSEST, xs, xs, 0));
         assertTrue(e.getMessage().contains("radius"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new BuildOptions(30, 60, 1, true,
-                BuildOptions.FuseTarget.CLOSEST, Double.NaN, null));
+                BuildOptions.FuseTarget.CLOSEST, Double.NaN));
     }
 }

@@ -13,6 +13,7 @@ import org.geopigeon.engine.geocell.Geocell;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellIndex;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.progress.PhaseListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class GeocellBuilderTest {
         layers = List.of(BoundaryReader.read(SyntheticWorld.writeCountries(dir), true),
                 BoundaryReader.read(SyntheticWorld.writeAdmin1(dir), false));
         points = new PointSet("synthetic", syntheticPoints(), 0, List.of());
-        result = new GeocellBuilder(new BuildOptions(MIN, MAX, 330, null)).build(points, layers);
+        result = new GeocellBuilder(new BuildOptions(MIN, MAX, 330)).build(points, layers);
     }
 
     static List<TrainingPoint> syntheticPoints() {
@@ -105,7 +106,7 @@ class GeocellBuilderTest {
         for (Geocell c : result.cells().cells()) {
             assertTrue(c.pointCount() <= MAX, c.id() + " has " + c.pointCount() + " points");
         }
-        assertTrue(result.report().splits() >= 1);
+        assertTrue(result.report().steps().splits() >= 1);
     }
 
     @Test
@@ -156,12 +157,40 @@ class GeocellBuilderTest {
 
     @Test
     void sameSeedGivesTheSameCells() throws IOException {
-        BuildResult again = new GeocellBuilder(new BuildOptions(MIN, MAX, 330, null)).build(points, layers);
+        BuildResult again = new GeocellBuilder(new BuildOptions(MIN, MAX, 330)).build(points, layers);
         assertEquals(GeocellGeoJson.toJson(result.cells()), GeocellGeoJson.toJson(again.cells()));
         Path file = dir.resolve("cells.geojson");
         GeocellGeoJson.write(result.cells(), file);
         GeocellSet back = GeocellGeoJson.read(file);
         assertEquals(result.cells().size(), back.size(), "written file reads back");
         assertTrue(back.cells().stream().allMatch(c -> c.geometry().isValid()), "polygons stay valid at the file's 7 decimals");
+    }
+
+    @Test
+    void theListenerSeesEveryPhaseInOrderWithCountsAndTheSameCells() {
+        List<String> events = new ArrayList<>();
+        PhaseListener<BuildPhase> listener = new PhaseListener<>() {
+            @Override
+            public void started(BuildPhase phase, long total) {
+                events.add("start " + phase + " " + total);
+            }
+
+            @Override
+            public void progressed(BuildPhase phase, long done, long total) {
+                events.add("progress " + phase + " " + done + "/" + total);
+            }
+
+            @Override
+            public void note(BuildPhase phase, String line) {
+                events.add("note " + phase + " " + line.substring(0, line.indexOf(':')));
+            }
+        };
+        PointSet withNote = new PointSet("pts.csv", points.points(), 1, List.of("1 of 351 rows skipped: line 9: ..."));
+        BuildResult again = new GeocellBuilder(new BuildOptions(MIN, MAX, 330)).build(withNote, layers, listener);
+        int n = points.points().size();
+        assertEquals(List.of("note INPUT warning", "start ASSIGN " + n, "progress ASSIGN " + n + "/" + n, "note ASSIGN assign",
+                "start ATTACH " + (layers.get(1).units().size()), "note ATTACH cells", "start FUSE 2",
+                "progress FUSE 1/2", "progress FUSE 2/2", "note FUSE fuse", "start SPLIT -1", "note SPLIT split"), events);
+        assertEquals(result.cells().size(), again.cells().size(), "progress does not change the cells");
     }
 }

@@ -29,7 +29,7 @@ class InputReadersTest {
 
     @Test
     void csvWithHeaderInAnyOrderAndWeights() throws IOException {
-        PointSet s = PointCsvReader.read(file("p.csv", "LON,LAT,weight\n2.35,48.85,2\n-0.1,51.5,1\n"));
+        PointSet s = PointSet.readCsv(file("p.csv", "LON,LAT,weight\n2.35,48.85,2\n-0.1,51.5,1\n"));
         assertEquals(2, s.points().size());
         assertEquals(48.85, s.points().get(0).lat());
         assertEquals(2.35, s.points().get(0).lon());
@@ -38,7 +38,7 @@ class InputReadersTest {
 
     @Test
     void badRowsAreSkippedAndCounted() throws IOException {
-        PointSet s = PointCsvReader.read(file("p.csv", "48.85,2.35\nNaN,2\n95,10\n10,200\nabc,def\n51.5,-0.1\n"));
+        PointSet s = PointSet.readCsv(file("p.csv", "48.85,2.35\nNaN,2\n95,10\n10,200\nabc,def\n51.5,-0.1\n"));
         assertEquals(2, s.points().size());
         assertEquals(4, s.skipped());
         assertTrue(s.notes().get(0).contains("4 of 6 rows skipped"), s.notes().toString());
@@ -46,11 +46,11 @@ class InputReadersTest {
 
     @Test
     void emptyOrAllBadCsvFails() throws IOException {
-        IOException empty = assertThrows(IOException.class, () -> PointCsvReader.read(file("e.csv", "")));
+        IOException empty = assertThrows(IOException.class, () -> PointSet.readCsv(file("e.csv", "")));
         assertTrue(empty.getMessage().contains("e.csv") && empty.getMessage().contains("no data rows"), empty.getMessage());
-        IOException bad = assertThrows(IOException.class, () -> PointCsvReader.read(file("b.csv", "lat,lon\nNaN,1\n91,0\n")));
+        IOException bad = assertThrows(IOException.class, () -> PointSet.readCsv(file("b.csv", "lat,lon\nNaN,1\n91,0\n")));
         assertTrue(bad.getMessage().contains("none of its 2 rows"), bad.getMessage());
-        IOException header = assertThrows(IOException.class, () -> PointCsvReader.read(file("h.csv", "foo,bar\n1,2\n")));
+        IOException header = assertThrows(IOException.class, () -> PointSet.readCsv(file("h.csv", "foo,bar\n1,2\n")));
         assertTrue(header.getMessage().contains("does not name lat and lon"), header.getMessage());
     }
 

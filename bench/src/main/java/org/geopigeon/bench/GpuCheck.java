@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import ai.djl.engine.Engine;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import org.geopigeon.engine.model.PrecisionResolver;
  * and 8, accuracy against fp32). Exits 3 without a GPU, saying so: nothing is measured then.
  *
  * <pre>
- * java ... org.geopigeon.engine.bench.GpuCheck --backbone /tmp/geopigeon-gpu-check/vitl14_336.pt [BackboneBenchmark options]
+ * java ... org.geopigeon.bench.GpuCheck --backbone /tmp/geopigeon-gpu-check/vitl14_336.pt [BackboneBenchmark options]
  * </pre>
  */
 public final class GpuCheck {

@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.geopigeon.engine.predict.EmbeddingLocator;
-import org.geopigeon.engine.eval.ErrorCdfPlot;
+import org.geopigeon.app.plot.ErrorCdfPlot;
 import org.geopigeon.engine.eval.ErrorMetrics;
 import org.geopigeon.engine.eval.EvaluationReport;
-import org.geopigeon.engine.eval.Evaluator;
-import org.geopigeon.engine.eval.GeocellOracle;
+import org.geopigeon.engine.eval.Evaluation;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.io.CoordinateCsv;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.geocell.build.BoundaryLayer;
@@ -24,16 +24,14 @@ import org.geopigeon.engine.geocell.build.BuildOptions;
 import org.geopigeon.engine.geocell.build.GeocellBuilder;
 import org.geopigeon.engine.geocell.build.PointSet;
 import org.geopigeon.engine.geocell.build.TrainingPoint;
-import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.refine.RefinementIndex;
 import org.geopigeon.engine.refine.RetrievalRefiner;
-import org.geopigeon.engine.train.CoordinateCsv;
 import org.geopigeon.engine.train.Gallery;
-import org.geopigeon.engine.train.GeocellLabels;
-import org.geopigeon.engine.train.HeadTrainer;
 import org.geopigeon.engine.train.RefinementIndexBuilder;
 import org.geopigeon.engine.train.SmoothingMode;
 import org.geopigeon.engine.train.TrainingConfig;
+import org.geopigeon.engine.train.TrainingListener;
+import org.geopigeon.engine.train.TrainingPipeline;
 import org.geopigeon.engine.train.TrainingResult;
 
 /**
@@ -45,7 +43,7 @@ import org.geopigeon.engine.train.TrainingResult;
  * smoothed targets, and each head is scored on the held-out split with refinement off and on.
  *
  * <pre>
- * java ... org.geopigeon.engine.bench.SyntheticExperiment [--points CSV] [--boundaries DIR] [--sample N]
+ * java ... org.geopigeon.bench.SyntheticExperiment [--points CSV] [--boundaries DIR] [--sample N]
  *      [--min 100] [--max 200] [--dim 64] [--noise 0.3] [--epochs 6] [--lr 0.03] [--batch 1024]
  *      [--tau 65] [--seed 42] [--out DIR]
  * </pre>
@@ -84,7 +82,7 @@ public final class SyntheticExperiment {
      * refinement needs). Immutable.
      */
     static final class FourierFeatures {
-        static final double[] SCALES = {1, 3, 10, 30, 100, 300, 1000};
+        static final List<Double> SCALES = List.of(1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0);
         private final double[] w;
         private final double[] b;
         private final int dim;
@@ -97,7 +95,7 @@ public final class SyntheticExperiment {
             w = new double[3 * dim];
             b = new double[dim];
             for (int j = 0; j < dim; j++) {
-                double s = SCALES[j * SCALES.length / dim];
+                double s = SCALES.get(j * SCALES.size() / dim);
                 for (int k = 0; k < 3; k++) {
                     w[3 * j + k] = r.nextGaussian() * s;
                 }
@@ -154,7 +152,7 @@ public final class SyntheticExperiment {
         List<TrainingPoint> tp = train.stream().map(p -> new TrainingPoint(p.lat(), p.lon(), 1)).toList();
         List<BoundaryLayer> layers = List.of(BoundaryReader.read(o.boundaries().resolve("countries.geojson"), true),
                 BoundaryReader.read(o.boundaries().resolve("admin1.geojson"), false));
-        GeocellSet cells = new GeocellBuilder(new BuildOptions(o.minPoints(), o.maxPoints(), BuildOptions.PIGEON_SEED, null))
+        GeocellSet cells = new GeocellBuilder(new BuildOptions(o.minPoints(), o.maxPoints(), BuildOptions.PIGEON_SEED))
                 .build(new PointSet(o.points().getFileName().toString(), tp, 0, List.of()), layers).cells();
         log("geocells: %d semantic cells (MIN %d / MAX %d, countries + admin-1) in %.1f s", cells.size(), o.minPoints(),
                 o.maxPoints(), secs(t1));
@@ -162,27 +160,30 @@ public final class SyntheticExperiment {
         FourierFeatures features = new FourierFeatures(o.dim(), o.noise(), o.seed() + 1);
         Gallery trainGallery = features.gallery(train, new Random(o.seed() + 2));
         Gallery testGallery = features.gallery(test, new Random(o.seed() + 3));
-        int[] labels = GeocellLabels.assign(cells, trainGallery);
+        // The same steps as 'geopigeon train' (TrainingPipeline) and 'geopigeon evaluate' (Evaluation).
+        TrainingListener progress = TrainingListener.lines(SyntheticExperiment::log);
+        int[] labels = TrainingPipeline.labels(trainGallery, cells, progress);
 
         long t2 = System.nanoTime();
-        RefinementIndex index = new RefinementIndexBuilder(RefinementIndexBuilder.Config.defaults(), SyntheticExperiment::log)
-                .build(trainGallery, labels, cells.size());
+        RefinementIndex index = TrainingPipeline.refinementIndex(trainGallery, labels, cells.size(),
+                RefinementIndexBuilder.Config.defaults(), progress);
         log("refinement index built in %.1f s", secs(t2));
         RetrievalRefiner refiner = new RetrievalRefiner(index, cells, 1.6, 1000);
 
-        Evaluator evaluator = new Evaluator(cells);
         List<Row> rows = new ArrayList<>();
         rows.add(oracle(cells, test));
-        TrainingConfig base = TrainingConfig.defaults().withEpochs(o.epochs()).withLearningRate(o.lr())
-                .withBatchSize(o.batch()).withTauKm(o.tau()).withSeed(o.seed()).withPatience(3);
+        TrainingConfig base = TrainingConfig.builder().epochs(o.epochs()).learningRate(o.lr()).batchSize(o.batch())
+                .tauKm(o.tau()).seed(o.seed()).patience(3).build();
         for (SmoothingMode mode : new SmoothingMode[] {SmoothingMode.ONE_HOT, SmoothingMode.MIN}) {
             long t3 = System.nanoTime();
             log("training head: %s targets", name(mode));
-            TrainingResult r = new HeadTrainer(base.withSmoothing(mode), SyntheticExperiment::log).train(trainGallery, labels, cells);
+            TrainingResult r = TrainingPipeline.trainHead(trainGallery, labels, cells, base.withSmoothing(mode), null, progress);
             log("  best epoch %d, %.1f s", r.bestEpoch(), secs(t3));
             for (boolean refine : new boolean[] {false, true}) {
-                rows.add(score(name(mode) + (refine ? ", refinement on" : ", refinement off"), r.head(), cells,
-                        refine ? refiner : null, testGallery, evaluator));
+                String rowName = name(mode) + (refine ? ", refinement on" : ", refinement off");
+                Evaluation.Outcome e = Evaluation.embeddings(new EmbeddingLocator(r.head(), cells, refine ? refiner : null, 5, 5),
+                        testGallery, rowName);
+                rows.add(new Row(rowName, e.report(), e.errorsKm()));
             }
         }
 
@@ -191,7 +192,7 @@ public final class SyntheticExperiment {
                         + "scales %s rad^-1, noise sigma %.2f; %d GeoCLIP photo locations, %d train / %d test (seed %d); "
                         + "%d semantic geocells (MIN %d / MAX %d); head: AdamW lr %g, batch %d, <= %d epochs, early stopping on val median; "
                         + "tau %.0f km; refinement: OPTICS (10, 0.1), top-5 cells, T=1.6, fallback 1000 km. Total %.0f s on %d cores.%n%n",
-                o.dim(), java.util.Arrays.toString(FourierFeatures.SCALES), o.noise(), all.size(), train.size(), test.size(), o.seed(),
+                o.dim(), FourierFeatures.SCALES, o.noise(), all.size(), train.size(), test.size(), o.seed(),
                 cells.size(), o.minPoints(), o.maxPoints(), o.lr(), o.batch(), o.epochs(), o.tau(), secs(t0),
                 Runtime.getRuntime().availableProcessors());
         System.out.println(markdown(rows));
@@ -207,20 +208,11 @@ public final class SyntheticExperiment {
     }
 
     private static Row oracle(GeocellSet cells, List<LatLon> test) {
-        double[] km = GeocellOracle.errorsKm(cells, test);
+        Evaluation.Outcome e = Evaluation.oracle(cells, test, "oracle");
+        // The table shows the oracle's cell and country figures, 100% by construction (the CLI leaves them out).
+        EvaluationReport r = e.report();
         return new Row("geocell oracle (true cell's centroid)",
-                new EvaluationReport("oracle", ErrorMetrics.fromDistances(km), 1.0, 1.0, 1.0, Double.NaN), km);
-    }
-
-    private static Row score(String name, GeocellHead head, GeocellSet cells, RetrievalRefiner refiner, Gallery test,
-                             Evaluator evaluator) {
-        EmbeddingLocator locator = new EmbeddingLocator(head, cells, refiner, 5, 5);
-        List<Evaluator.Scored> s = java.util.stream.IntStream.range(0, test.size()).parallel().mapToObj(i -> {
-            EmbeddingLocator.Result r = locator.locate(test.embedding(i));
-            return new Evaluator.Scored(r.location(), r.topCells(), r.refined());
-        }).toList();
-        List<LatLon> truth = test.locations();
-        return new Row(name, evaluator.evaluate(name, s, truth, refiner != null), Evaluator.errorsKm(s, truth));
+                new EvaluationReport(r.label(), r.metrics(), 1.0, 1.0, 1.0, Double.NaN), e.errorsKm());
     }
 
     static String markdown(List<Row> rows) {

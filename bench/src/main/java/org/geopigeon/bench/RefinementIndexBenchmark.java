@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import org.locationtech.jts.geom.Polygon;
  * members (9.2 GB) run in a small heap:
  *
  * <pre>
- * tools/run-engine-main.sh -Xmx512m org.geopigeon.engine.bench.RefinementIndexBenchmark
+ * tools/run-bench-main.sh -Xmx512m org.geopigeon.bench.RefinementIndexBenchmark
  *     [--members 100000] [--dim 1024] [--cells 2000] [--clusters-per-cell 5] [--refine-top-k 40]
  *     [--queries 2000] [--warmup 500] [--dir DIR] [--keep]
  * </pre>

@@ -1,4 +1,4 @@
-package org.geopigeon.engine.eval;
+package org.geopigeon.app.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

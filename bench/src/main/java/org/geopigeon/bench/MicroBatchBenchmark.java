@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.geopigeon.engine.model.TorchScriptBackbone;
  * nothing. (Wiring the batcher into the HTTP service, and measuring HTTP latency, comes with issue 10.)
  *
  * <pre>
- * tools/run-engine-main.sh org.geopigeon.engine.bench.MicroBatchBenchmark
+ * tools/run-bench-main.sh org.geopigeon.bench.MicroBatchBenchmark
  *     [--backbone sample-data/demo-bundle/backbone.pt] [--size 224] [--precision fp32] [--clients 1,4,16]
  *     [--requests 24] [--max-batch 8] [--max-wait-ms 0,10] [--threads N]
  * </pre>

@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import com.google.common.geometry.S2CellId;
 import com.google.common.geometry.S2LatLng;
@@ -28,8 +28,8 @@ import org.geopigeon.engine.geocell.build.BoundaryReader;
 import org.geopigeon.engine.geocell.build.BuildOptions;
 import org.geopigeon.engine.geocell.build.BuildResult;
 import org.geopigeon.engine.geocell.build.GeocellBuilder;
-import org.geopigeon.engine.geocell.build.PointCsvReader;
 import org.geopigeon.engine.geocell.build.PointSet;
+import org.geopigeon.engine.progress.PhaseListener;
 import org.geopigeon.engine.geocell.build.TrainingPoint;
 
 /**
@@ -80,7 +80,7 @@ public final class GeocellBenchmark {
             System.err.println("shared data not found (" + pointsFile + ", " + s2File + "): nothing to benchmark");
             System.exit(2);
         }
-        PointSet all = PointCsvReader.read(pointsFile);
+        PointSet all = PointSet.readCsv(pointsFile);
         List<TrainingPoint> train = new ArrayList<>();
         List<LatLon> holdout = new ArrayList<>();
         boolean[] heldOut = holdoutMask(all.points().size(), splitSeed);
@@ -97,9 +97,8 @@ public final class GeocellBenchmark {
                 BoundaryReader.read(boundaries.resolve("admin1.geojson"), false));
 
         long t0 = System.nanoTime();
-        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, fuse, fuseRadiusKm,
-                        System.err::println))
-                .build(new PointSet(pointsFile.toString(), train, 0, List.of()), layers);
+        BuildResult result = new GeocellBuilder(new BuildOptions(30, 60, BuildOptions.PIGEON_SEED, true, fuse, fuseRadiusKm))
+                .build(new PointSet(pointsFile.toString(), train, 0, List.of()), layers, PhaseListener.lines(System.err::println));
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         GeocellSet cells = result.cells();
         if (positional.size() > 1) {
@@ -110,8 +109,8 @@ public final class GeocellBenchmark {
                 splitSeed == null ? "every 10th point" : "random 10%, seed " + splitSeed);
         System.out.printf(Locale.ROOT, "geocells: %d cells in %d countries; points per cell min %d / median %d / max %d;"
                         + " %d left above MAX; %d points outside boundaries%n",
-                cells.size(), result.report().countries(), counts[0], counts[counts.length / 2], counts[counts.length - 1],
-                result.report().cellsAboveMax().size(), result.report().pointsOutside());
+                cells.size(), result.report().units().countries(), counts[0], counts[counts.length / 2], counts[counts.length - 1],
+                result.report().steps().cellsAboveMax().size(), result.report().input().pointsOutside());
         System.out.printf(Locale.ROOT, "build time %.1f s, peak heap %.0f MB (max heap %.0f MB)%n", buildSeconds,
                 peakHeapMb(), Runtime.getRuntime().maxMemory() / 1048576.0);
 

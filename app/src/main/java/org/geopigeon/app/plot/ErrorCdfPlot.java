@@ -1,4 +1,4 @@
-package org.geopigeon.engine.eval;
+package org.geopigeon.app.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.geopigeon.engine.eval.ErrorMetrics;
 
 /**
  * PNG of the cumulative distribution of geolocation errors: x = error in km on a log axis
@@ -27,8 +29,8 @@ public final class ErrorCdfPlot {
 
     private static final double X_MIN = 0.1;
     private static final double X_MAX = 20_000;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-            new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
+    private static final List<Color> PALETTE = List.of(new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+            new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b));
     private static final int W = 900;
     private static final int H = 560;
     private static final int LEFT = 70;
@@ -76,7 +78,7 @@ public final class ErrorCdfPlot {
             axes(g, title);
             int i = 0;
             for (Map.Entry<String, double[]> e : series.entrySet()) {
-                Color c = PALETTE[i % PALETTE.length];
+                Color c = PALETTE.get(i % PALETTE.size());
                 curve(g, e.getValue(), c);
                 legend(g, i, e.getKey(), e.getValue().length, c);
                 i++;
@@ -126,7 +128,7 @@ public final class ErrorCdfPlot {
             double t = ErrorMetrics.THRESHOLDS_KM.get(i);
             int xx = (int) x(t);
             g.drawLine(xx, TOP, xx, H - BOTTOM);
-            g.drawString(EvaluationReport.formatKm(t) + " km " + names[i], xx + 3, TOP + 14 + 14 * (i % 2));
+            g.drawString(ErrorMetrics.formatKm(t) + " km " + names[i], xx + 3, TOP + 14 + 14 * (i % 2));
         }
         g.setStroke(new BasicStroke(1f));
         g.setColor(Color.BLACK);

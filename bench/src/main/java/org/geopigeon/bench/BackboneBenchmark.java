@@ -1,4 +1,4 @@
-package org.geopigeon.engine.bench;
+package org.geopigeon.bench;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -50,7 +50,7 @@ import org.geopigeon.engine.preprocess.PreprocessConfig;
  * fp32 on real photos). Prints figures, asserts nothing.
  *
  * <pre>
- * java -cp ... org.geopigeon.engine.bench.BackboneBenchmark --backbone /tmp/geopigeon-bench/vitl14_336.pt
+ * java -cp ... org.geopigeon.bench.BackboneBenchmark --backbone /tmp/geopigeon-bench/vitl14_336.pt
  *      [--precision fp32|bf16|int8|fp16|all] [--python /usr/bin/python3 | --no-python]
  *      [--threads N] [--warmup 2] [--iters 5] [--warmup8 1] [--iters8 2] [--graph-optimizer true|false]
  *      [--photos DIR] [--guard-limit N] [--no-guard] [--probe FILE] [--size 336]

@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * One {@link AuditedGeolocation} per configuration and one loaded model per bundle folder for the whole JVM.
+ * One {@link AuditedGeolocation} per configuration and one loaded model per bundle folder and model settings
+ * (precision, micro-batching) for the whole JVM.
  *
  * <p>Why static: GeoServer (through GeoTools' AnnotatedBeanProcessFactory) creates a new process bean for
  * every request with a no-argument constructor, so the shared model, inference slots, the budget of decoded
@@ -13,7 +14,10 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class SharedServices {
 
-    private static final ConcurrentMap<Path, ModelHolder> MODELS = new ConcurrentHashMap<>();
+    private record ModelKey(Path bundle, ModelSettings settings) {
+    }
+
+    private static final ConcurrentMap<ModelKey, ModelHolder> MODELS = new ConcurrentHashMap<>();
     private static final ConcurrentMap<GeoPigeonConfig, AuditedGeolocation> SERVICES = new ConcurrentHashMap<>();
 
     private SharedServices() {
@@ -22,12 +26,19 @@ public final class SharedServices {
     /** @throws IllegalStateException when the configuration names no database */
     public static AuditedGeolocation geolocation(GeoPigeonConfig config) {
         config.dataSource(); // fail fast with the configuration message
-        return SERVICES.computeIfAbsent(config, c -> new AuditedGeolocation(model(c.bundle()), c.dataSource(),
-                c.migrate(), c.limits(), c.auditSpoolDir()));
+        return SERVICES.computeIfAbsent(config, c -> new AuditedGeolocation(model(c.bundle(), c.model()),
+                c.dataSource(), c.migrate(), c.limits(), c.auditSpoolDir()));
     }
 
-    /** The shared, lazily loaded model of a bundle folder. */
+    /** The shared, lazily loaded model of a bundle folder in the process-wide precision, without micro-batching. */
     public static ModelHolder model(Path bundle) {
-        return MODELS.computeIfAbsent(bundle.toAbsolutePath().normalize(), ModelHolder::new);
+        return MODELS.computeIfAbsent(new ModelKey(bundle.toAbsolutePath().normalize(), null),
+                k -> new ModelHolder(k.bundle()));
+    }
+
+    /** The shared, lazily loaded model of a bundle folder with the given precision and micro-batching. */
+    public static ModelHolder model(Path bundle, ModelSettings settings) {
+        return MODELS.computeIfAbsent(new ModelKey(bundle.toAbsolutePath().normalize(), settings),
+                k -> new ModelHolder(k.bundle(), k.settings()));
     }
 }

@@ -120,10 +120,21 @@ public final class GeoPigeonServer implements AutoCloseable {
      */
     public static GeoPigeonServer start(ServerSettings s, ModelBundle bundle, DataSource dataSource, boolean migrate,
                                         Boundaries boundaries, PrintStream log) throws IOException {
+        return start(s, bundle, ModelSettings.DEFAULT, dataSource, migrate, boundaries, log);
+    }
+
+    /**
+     * As {@link #start(ServerSettings, ModelBundle, DataSource, boolean, Boundaries, PrintStream)} with model settings
+     * (micro-batching, precisions per request); the inference slots are {@code s.maxConcurrent()}, which should be at
+     * least the micro-batch size.
+     */
+    public static GeoPigeonServer start(ServerSettings s, ModelBundle bundle, ModelSettings modelSettings,
+                                        DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
+            throws IOException {
         ServiceLimits limits = new ServiceLimits(new ImageRules(ImageRules.DEFAULT_MIN_SIDE, s.maxPixels(),
                 s.maxImageBytes()), s.maxConcurrent(), s.busyWait(),
                 Math.max(ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT, s.maxPixels()));
-        return start(s, limits, bundle, dataSource, migrate, boundaries, log);
+        return start(s, limits, bundle, modelSettings, dataSource, migrate, boundaries, log);
     }
 
     /**

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Closing numbers of the standalone service (docs/service.md, "Measured numbers"): requests/s and latency of
-# synchronous geolocate executions at 1, 4 and 16 clients, and memory with 16 concurrent 25 MB uploads.
+# synchronous geolocate executions at 1, 4 and 16 clients with micro-batching off and then on (same JVM, bundle
+# and database), and memory with 16 concurrent 25 MB uploads.
 # Starts the service in-process with the demo bundle on a throwaway PostGIS (like the tests).
-#   tools/bench_service.sh [SECONDS_PER_LEVEL]     (default 20)
+#   tools/bench_service.sh [SECONDS_PER_LEVEL [MICRO_BATCH [WAIT_MS]]] [--no-uploads]   (defaults 20, 8, 5)
 # Environment: GEOPIGEON_TARGET (Maven output folder, default target), JAVA_OPTS (default -Xmx3g).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,6 +5,9 @@ of the Java parity tests (engine/src/test/resources/golden/clip/).
 
   backbone.pt     vision tower (export_clip_vision preset 'tiny': 224 px, patch 32, width 128, 4 layers) with
                   forward = mean-all-tokens [N,128] and get_image_features = projected class token [N,64]
+  backbone.bf16.pt  its bf16 precision variant with both methods (tools/export_precision_variants.py), so a
+                  zero-shot bundle made from this one runs in bf16 too; listed in manifest.json backbone.variants.
+                  Only bf16, to keep the bundle small: int8 is one command away (--precisions int8)
   text.pt         text tower (width 64, 2 layers, 2 heads, 77 positions) + text_projection -> [N,64]
   tokenizer.json  CLIP-style byte-level BPE (vocab.json + merges.txt beside it) trained here on caption-like
                   text made from sample-data/captions (templates, country and town names) and the admin-1 names
@@ -32,6 +35,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_clip_text as ect  # noqa: E402
 import export_clip_vision as ecv  # noqa: E402
+import export_precision_variants as epv  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(REPO, "sample-data", "demo-clip-bundle")
@@ -137,6 +141,7 @@ without downloading a real checkpoint:
 |---|---|
 | `manifest.json` | `backbone` and `clip` sections; no geocells or head (zeroshot / train add them) |
 | `backbone.pt` | vision tower, 224 px, patch 32, width 128, 4 layers: `forward` = mean of all tokens [N,128]; `get_image_features` = CLIP's projected image embedding [N,{p}] |
+| `backbone.bf16.pt` | its bf16 precision variant with both methods (`tools/export_precision_variants.py`; listed in `backbone.variants`), so zero-shot bundles made from this one run in bf16 where the CPU has native bf16 |
 | `text.pt` | text tower, width 64, 2 layers, 77 positions, projection to {p}, end-of-text pooling |
 | `tokenizer.json`, `vocab.json`, `merges.txt` | CLIP-style byte-level BPE, {v} tokens ({m} merges learned from caption-like text built from `sample-data/captions` and `sample-data/boundaries`) |
 
@@ -202,6 +207,8 @@ def main(argv=None):
     with open(os.path.join(a.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
+    # The bf16 variant of the vision tower, both methods (forward and get_image_features), recorded in the manifest.
+    epv.main(["--bundle", a.out, "--precisions", "bf16", "--force"])
     with open(os.path.join(a.out, "README.md"), "w") as f:
         f.write(README.replace("{p}", str(PROJECTION)).replace("{v}", str(len(vocab))).replace("{m}", str(len(merges)))
                 .replace("{s:.4f}", f"{LOGIT_SCALE:.4f}"))

@@ -20,7 +20,15 @@ loads and that GeoPigeon checks at load like backbone.pt.
 The fp32 module is rebuilt from backbone.pt's own state dict and attributes, so only files written by
 tools/export_clip_vision.py (GeoPigeon's CLIP vision export) can be converted. Each variant is
 checked against the fp32 file on random inputs (cosine similarity printed; fp16 only on CUDA) and
-carries an extra file geopigeon.json {"precision", "source", "sourceSha256"} that the Java loader reads.
+carries an extra file geopigeon.json {"precision", "source", "sourceSha256", "methods"} that the Java loader
+reads; "methods" lists the TorchScript methods that map images to embeddings.
+
+CLIP joint space: when backbone.pt also has get_image_features (CLIP's projected image embedding, exported with
+--joint-space; a zero-shot head, manifest headInput "clip-image", embeds with it), every variant carries that
+method too, in the same precision: bf16/fp16 run the post-layernorm in float32 and the visual projection as a
+low-precision matrix product (float32 out); int8 quantises the projection like every other linear layer. The
+check compares both methods with fp32, and "methods" then names both, so GeoPigeon can refuse at load a variant
+written before this (forward only) for a zero-shot bundle.
 
   # variants for a bundle: writes DIR/backbone.bf16.pt, DIR/backbone.int8.pt, updates manifest.json
   /usr/bin/python3 tools/export_precision_variants.py --bundle my-bundle [--precisions bf16,int8,fp16]
@@ -76,6 +84,18 @@ class MixedLinear(nn.Module):
         out_shape: List[int] = list(shape[:-1])
         out_shape.append(self.weight.shape[0])
         return y.reshape(out_shape)
+
+
+class MixedProjection(nn.Module):
+    """CLIP's visual_projection (a linear map without bias) in the low precision: float32 in (the post-layernormed
+    class token), the matrix product in the low precision with weights stored in it, float32 out."""
+
+    def __init__(self, lin: nn.Linear, dtype: torch.dtype):
+        super().__init__()
+        self.weight = nn.Parameter(lin.weight.detach().to(dtype), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(x.to(self.weight.dtype), self.weight).float()
 
 
 class MixedEmbeddings(nn.Module):
@@ -155,7 +175,20 @@ def mixed_precision(model: ecv.ClipVisionEmbedder, dtype: torch.dtype) -> ecv.Cl
         layer.self_attn = MixedAttention(src.self_attn, dtype)
         layer.mlp = MixedMlp(src.mlp, dtype)
     # LayerNorms, the residual stream and ClipVisionEmbedder's mean pooling stay float32.
+    if has_joint_space(model):
+        # get_image_features: post_layernorm stays float32, the projection runs in the low precision.
+        m.visual_projection = MixedProjection(model.visual_projection, dtype)
     return m.eval()
+
+
+def has_joint_space(model) -> bool:
+    """True for a model with CLIP's projected image embedding (ecv.ClipVisionWithProjection)."""
+    return hasattr(model, "visual_projection")
+
+
+def methods_of(model):
+    """The TorchScript methods of a variant that map [N,3,S,S] images to embeddings."""
+    return ["forward", ecv.IMAGE_FEATURES_METHOD] if has_joint_space(model) else ["forward"]
 
 
 # ---------------------------------------------------------------- int8
@@ -202,7 +235,11 @@ def load_fp32(path):
     scripted = torch.jit.load(path, map_location="cpu").eval()
     sd = {k: v.detach().float() for k, v in scripted.state_dict().items()}
     config = config_of(scripted, sd)
-    model = ecv.ClipVisionEmbedder(config)
+    if "visual_projection.weight" in sd:
+        # exported with --joint-space: forward and get_image_features share the weights
+        model = ecv.ClipVisionWithProjection(config, sd["visual_projection.weight"].shape[0])
+    else:
+        model = ecv.ClipVisionEmbedder(config)
     model.load_state_dict(sd, strict=True)
     return scripted, model.eval(), config
 
@@ -222,30 +259,36 @@ def variant_path(source, precision):
     return f"{stem}.{precision}{ext or '.pt'}"
 
 
-def write_variant(module, precision, source, source_sha, output):
+def write_variant(module, precision, source, source_sha, output, methods):
     with torch.no_grad():
         scripted = torch.jit.script(module)
+    for name in methods:
+        if not hasattr(scripted, name):
+            raise SystemExit(f"{output}: the scripted variant lost its method {name}")
     extra = {EXTRA_FILE: json.dumps({"precision": precision, "source": os.path.basename(source),
-                                     "sourceSha256": source_sha}, sort_keys=True)}
+                                     "sourceSha256": source_sha, "methods": methods}, sort_keys=True)}
     tmp = output + ".tmp"
     torch.jit.save(scripted, tmp, _extra_files=extra)
     os.replace(tmp, output)
 
 
-def cosine_check(reference, output, precision, size, seed=0, device="cpu"):
-    """Min cosine similarity of the variant's embeddings to fp32 over a few random inputs."""
+def cosine_check(reference, output, precision, size, seed=0, device="cpu", methods=("forward",)):
+    """Min cosine similarity of the variant's embeddings to fp32 over a few random inputs, per method."""
     loaded = torch.jit.load(output, map_location=device).eval()
     g = torch.Generator().manual_seed(seed + 7)
     x = torch.randn(4, 3, size, size, generator=g)
-    with torch.inference_mode():
-        ref = reference(x)
-        got = loaded(x.to(device)).float().cpu()
-    if got.shape != ref.shape or got.dtype != torch.float32:
-        raise SystemExit(f"check FAILED for {output}: output {tuple(got.shape)} {got.dtype}, expected "
-                         f"{tuple(ref.shape)} float32")
-    cos = F.cosine_similarity(ref, got, dim=1).min().item()
-    print(f"check {precision}: min cosine similarity to fp32 on 4 random inputs {cos:.6f}")
-    return cos
+    worst = 1.0
+    for name in methods:
+        with torch.inference_mode():
+            ref = getattr(reference, name)(x)
+            got = getattr(loaded, name)(x.to(device)).float().cpu()
+        if got.shape != ref.shape or got.dtype != torch.float32:
+            raise SystemExit(f"check FAILED for {output} ({name}): output {tuple(got.shape)} {got.dtype}, expected "
+                             f"{tuple(ref.shape)} float32")
+        cos = F.cosine_similarity(ref, got, dim=1).min().item()
+        print(f"check {precision} {name}: min cosine similarity to fp32 on 4 random inputs {cos:.6f}")
+        worst = min(worst, cos)
+    return worst
 
 
 def update_manifest(bundle_dir, variants):
@@ -298,13 +341,14 @@ def main(argv=None):
         source_sha = sha256(source)
         for p in todo:
             module = int8_dynamic(model) if p == "int8" else mixed_precision(model, DTYPES[p])
-            write_variant(module, p, source, source_sha, outputs[p])
-            print(f"wrote {outputs[p]} ({os.path.getsize(outputs[p]) / 1e6:.1f} MB, {p})")
+            methods = methods_of(model)
+            write_variant(module, p, source, source_sha, outputs[p], methods)
+            print(f"wrote {outputs[p]} ({os.path.getsize(outputs[p]) / 1e6:.1f} MB, {p}, methods {', '.join(methods)})")
             if p == "fp16" and not torch.cuda.is_available():
                 print("check fp16: skipped (no CUDA device; CPUs lack float16 matrix products)")
             else:
                 cosine_check(scripted, outputs[p], p, config.image_size,
-                             device="cuda" if p == "fp16" else "cpu")
+                             device="cuda" if p == "fp16" else "cpu", methods=methods)
     else:
         print("variants are up to date: " + ", ".join(outputs[p] for p in wanted) + " (--force rewrites them)")
     if a.bundle:

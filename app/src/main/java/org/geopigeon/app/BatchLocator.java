@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.GpsFix;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.predict.Geolocator;
@@ -192,7 +193,7 @@ final class BatchLocator {
             }
             Prediction p = predictions != null ? predictions.get(next++) : locateAlone(r, results);
             if (p != null) {
-                results.located(r.files(), p.withExifGps(r.exifGps()).withTimings(p.timings().withDecodeMs(r.decodeMs())));
+                results.located(r.files(), p.withGps(r.gps(), r.gpsSource()).withTimings(p.timings().withDecodeMs(r.decodeMs())));
             }
         }
     }
@@ -225,27 +226,30 @@ final class BatchLocator {
     private Request decode(List<Path> group) {
         long t0 = System.nanoTime();
         List<BufferedImage> views = new ArrayList<>(group.size());
-        LatLon exifGps = null;
+        LatLon gps = null;
+        GpsFix.Source gpsSource = null;
         try {
             for (Path file : group) {
                 DecodedImage d = decoder.apply(file);
                 views.add(d.rgb());
-                if (exifGps == null) {
-                    exifGps = d.exifGps(); // a panorama's first view with GPS speaks for all four
+                if (gps == null && d.exifGps() != null) { // a panorama's first view with GPS speaks for all four
+                    gps = d.exifGps();
+                    gpsSource = d.metadata().gps() == null ? null : d.metadata().gps().source();
                 }
             }
         } catch (RuntimeException e) {
-            return new Request(group, null, null, 0, e);
+            return new Request(group, null, null, null, 0, e);
         }
         double decodeMs = (System.nanoTime() - t0) / 1e6;
         try {
-            return new Request(group, geolocator.prepare(views), exifGps, decodeMs, null);
+            return new Request(group, geolocator.prepare(views), gps, gpsSource, decodeMs, null);
         } catch (RuntimeException e) {
-            return new Request(group, null, null, decodeMs, e);
+            return new Request(group, null, null, null, decodeMs, e);
         }
     }
 
-    private record Request(List<Path> files, Geolocator.PreparedRequest prepared, LatLon exifGps, double decodeMs,
-                           RuntimeException error) {
+    /** @param gps the photo's own position (EXIF or XMP, {@code gpsSource} says which), or null */
+    private record Request(List<Path> files, Geolocator.PreparedRequest prepared, LatLon gps, GpsFix.Source gpsSource,
+                           double decodeMs, RuntimeException error) {
     }
 }

@@ -12,8 +12,8 @@ import org.geopigeon.service.GeolocationResult;
 /**
  * One answer as a single-line JSON object (JSON Lines), written by Jackson from the service's answer model:
  * {@code file} (a string for one image, an array of the four view files for a panorama), then the model's
- * estimate fields ({@code lat, lon, confidence, refined, model, trained, prediction_id, audit_id, top_k,
- * panorama, image_sha256, top_cell_centroid, exif_gps, exif_distance_km, timings_ms, created}), then
+ * estimate fields ({@code lat, lon, confidence, refined, model, trained, precision, prediction_id, audit_id, top_k,
+ * panorama, image_sha256, top_cell_centroid, exif_gps, gps_source, exif_distance_km, timings_ms, created}), then
  * {@code top_cells}. Ids and hashes are null/empty unless the request went through the audited service
  * ({@code --store}/{@code --purpose}).
  */

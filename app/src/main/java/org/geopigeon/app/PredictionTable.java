@@ -22,11 +22,11 @@ final class PredictionTable {
             width = Math.max(width, f.length() + (panorama ? " (+3 views)".length() : 0));
         }
         width = Math.min(width, 100); // longer paths simply push the row
-        rowFormat = "%-" + width + "s %9s %10s %5s %-3s %-20s  %s";
+        rowFormat = "%-" + width + "s %9s %10s %5s %-3s %-26s  %s";
     }
 
     String header() {
-        return String.format(Locale.ROOT, rowFormat, "FILE", "LAT", "LON", "CONF", "REF", "EXIF GPS", "TOP CELLS");
+        return String.format(Locale.ROOT, rowFormat, "FILE", "LAT", "LON", "CONF", "REF", "GPS (SOURCE)", "TOP CELLS");
     }
 
     String row(List<String> files, GeolocationResult r) {
@@ -36,7 +36,8 @@ final class PredictionTable {
             top.add(String.format(Locale.ROOT, "%s %.1f%%", label(c), 100 * c.probability()));
         }
         String exif = e.exifGps() == null ? "-"
-                : String.format(Locale.ROOT, "%.5f,%.5f", e.exifGps().lat(), e.exifGps().lon());
+                : String.format(Locale.ROOT, "%.5f,%.5f", e.exifGps().lat(), e.exifGps().lon())
+                + (e.gpsSource() == null ? "" : " (" + e.gpsSource() + ")");
         return String.format(Locale.ROOT, rowFormat, fileLabel(files),
                 String.format(Locale.ROOT, "%.5f", e.lat()),
                 String.format(Locale.ROOT, "%.5f", e.lon()),

@@ -128,6 +128,8 @@ class ClipCommandsTest {
                 Files.readAllBytes(CLIP.resolve("backbone.pt"))), "the vision tower changed");
         BundleManifest m = ModelBundle.readManifestOf(out);
         assertTrue(m.provenance().contains("geopigeon pretrain"), m.provenance());
+        assertTrue(m.backbone().variants().isEmpty(), "the base's precision variants hold the old weights: not kept");
+        assertFalse(Files.exists(out.resolve("backbone.bf16.pt")), "the stale bf16 file is not copied");
         Run zs = TrainCommandTest.run("zeroshot", "--bundle", out.toString(), "--geocells", GEOCELLS.toString(), "--out",
                 dir.resolve("zs").toString());
         assertEquals(0, zs.exitCode(), zs.err());

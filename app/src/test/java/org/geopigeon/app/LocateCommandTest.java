@@ -281,7 +281,7 @@ class LocateCommandTest {
         assertEquals(0, run.exitCode, run.err);
         String[] rows = run.out.strip().split("\\R");
         assertEquals(3, rows.length, run.out);
-        assertTrue(rows[0].startsWith("FILE") && rows[0].contains("CONF") && rows[0].contains("EXIF GPS"), rows[0]);
+        assertTrue(rows[0].startsWith("FILE") && rows[0].contains("CONF") && rows[0].contains("GPS (SOURCE)"), rows[0]);
         assertTrue(rows[1].startsWith(a.toString()) && rows[1].contains("%"), rows[1]);
         assertTrue(rows[2].startsWith(b.toString()), rows[2]);
         assertTrue(run.err.contains("2/2 images (100%)"), "progress on stderr when not a terminal: " + run.err);

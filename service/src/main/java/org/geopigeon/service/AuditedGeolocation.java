@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.GpsFix;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageHeader;
 import org.geopigeon.engine.image.ImageRejectedException;
@@ -65,7 +66,7 @@ public final class AuditedGeolocation implements AutoCloseable {
     /** Views of a panorama: the engine's rule ({@link Geolocator#PANORAMA_VIEWS}), named here for the service's callers. */
     public static final int PANORAMA_VIEWS = Geolocator.PANORAMA_VIEWS;
 
-    private final Supplier<LoadedModel> model;
+    private final ModelProvider model;
     private final DataSource dataSource;
     private final boolean migrate;
     private final AuditLog auditLog;
@@ -95,7 +96,9 @@ public final class AuditedGeolocation implements AutoCloseable {
      */
     public AuditedGeolocation(Supplier<LoadedModel> model, DataSource dataSource, boolean migrate,
                               ServiceLimits limits, Path auditSpoolDir) {
-        this.model = Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(model, "model");
+        // A plain supplier serves its one model and refuses other precisions (ModelProvider's default).
+        this.model = model instanceof ModelProvider p ? p : model::get;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.migrate = migrate;
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -136,6 +139,9 @@ public final class AuditedGeolocation implements AutoCloseable {
         params.put("store", request.store());
         if (request.refine() != null) {
             params.put("refine", request.refine());
+        }
+        if (request.precision() != null) {
+            params.put("precision_requested", request.precision().id());
         }
         params.put("media_types", images.stream().map(u -> u == null || u.declaredType() == null ? "none"
                 : u.declaredType()).toList());
@@ -179,13 +185,18 @@ public final class AuditedGeolocation implements AutoCloseable {
 
         LoadedModel m;
         try {
-            m = model.get();
+            m = model.get(request.precision());
+        } catch (PrecisionUnavailableException e) {
+            throw refuse(entry, ErrorCode.INVALID_PRECISION, e.getMessage(), null);
         } catch (RuntimeException e) {
             throw fail(entry, ErrorCode.MODEL_UNAVAILABLE, "the model is not available", e);
         }
         entry = entry.withModel(m.name());
         int topK = request.topK() != null ? request.topK() : m.defaultTopK();
         params.put("topK", topK);
+        if (m.precision() != null) {
+            params.put("precision", m.precision().id()); // the arithmetic that answers; stored with the prediction
+        }
         entry = entry.withParameters(params);
 
         // 3. Room for the decoded pixels, shared with every other request.
@@ -215,6 +226,7 @@ public final class AuditedGeolocation implements AutoCloseable {
             l.onStage(Stage.DECODE, 0f);
             List<BufferedImage> views = new ArrayList<>(n);
             LatLon gps = null;
+            GpsFix.Source gpsSource = null;
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 DecodedImage d;
@@ -225,7 +237,10 @@ public final class AuditedGeolocation implements AutoCloseable {
                 }
                 encoded.set(i, null); // the encoded bytes are not needed any more
                 views.add(d.rgb());
-                gps = gps != null ? gps : d.exifGps(); // a panorama's first view with GPS speaks for all four
+                if (gps == null && d.exifGps() != null) { // a panorama's first view with GPS speaks for all four
+                    gps = d.exifGps();
+                    gpsSource = gpsSource(d);
+                }
             }
             double decodeMs = (System.nanoTime() - t0) / 1e6;
             for (BufferedImage v : views) {
@@ -237,13 +252,22 @@ public final class AuditedGeolocation implements AutoCloseable {
             }
             // 5. Inference.
             prediction = infer(m, views, new LocateOptions(topK, request.refine()), entry, l, deadline);
-            prediction = prediction.withExifGps(gps).withTimings(prediction.timings().withDecodeMs(decodeMs));
+            prediction = prediction.withGps(gps, gpsSource).withTimings(prediction.timings().withDecodeMs(decodeMs));
         } catch (OutOfMemoryError e) {
             // The pixel budget should prevent this; if the heap is too small for it anyway, say so and audit it.
             throw fail(entry, ErrorCode.INFERENCE_FAILED, "the server ran out of memory for this request", e);
         }
         // 6. The audit row (and the prediction): nothing goes out without it.
         return persist(m, entry, prediction, request.store(), hashes, topK, n);
+    }
+
+    /**
+     * Where in the file the decoder read the photo's own position (EXIF GPS block or XMP packet); null when it has
+     * none, or when the metadata does not say (a decoded image built outside the decoder).
+     */
+    static GpsFix.Source gpsSource(DecodedImage d) {
+        GpsFix fix = d.metadata().gps();
+        return d.exifGps() != null && fix != null && fix.position().equals(d.exifGps()) ? fix.source() : null;
     }
 
     /** The image's name in messages: its file name, else its place in the request. */

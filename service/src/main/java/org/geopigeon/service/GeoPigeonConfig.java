@@ -6,13 +6,14 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.service.store.AuditSpool;
 import org.geopigeon.service.store.DatabaseTimeouts;
 import org.geopigeon.service.store.Migrations;
 
 /**
  * Runtime settings, each from a Java system property or else an environment variable
- * (documented in docs/postgis.md):
+ * (documented in docs/configuration.md, the one table of every setting):
  *
  * <table>
  *   <caption>settings</caption>
@@ -33,6 +34,13 @@ import org.geopigeon.service.store.Migrations;
  *   <tr><td>geopigeon.jdbc.statementTimeoutSeconds</td><td>GEOPIGEON_JDBC_STATEMENT_TIMEOUT_SECONDS</td><td>5</td></tr>
  *   <tr><td>geopigeon.jdbc.lockTimeoutSeconds</td><td>GEOPIGEON_JDBC_LOCK_TIMEOUT_SECONDS</td><td>3</td></tr>
  *   <tr><td>geopigeon.audit.spoolDir</td><td>GEOPIGEON_AUDIT_SPOOL_DIR</td><td>~/.geopigeon/audit-spool</td></tr>
+ *   <tr><td>geopigeon.precision</td><td>GEOPIGEON_PRECISION</td><td>auto (bf16 where the CPU or GPU runs it natively
+ *       and the bundle has the variant, else fp32)</td></tr>
+ *   <tr><td>geopigeon.precisionPerRequest</td><td>GEOPIGEON_PRECISION_PER_REQUEST</td><td>true: a request may ask for
+ *       another precision the bundle has, loaded once on first use</td></tr>
+ *   <tr><td>geopigeon.microBatch</td><td>GEOPIGEON_MICRO_BATCH</td><td>0 (off): most images per backbone pass when
+ *       concurrent requests are grouped</td></tr>
+ *   <tr><td>geopigeon.microBatchWaitMillis</td><td>GEOPIGEON_MICRO_BATCH_WAIT_MILLIS</td><td>5</td></tr>
  * </table>
  *
  * @param bundle         model bundle folder
@@ -50,11 +58,12 @@ import org.geopigeon.service.store.Migrations;
  * @param dbTimeouts     connect, statement and lock timeouts of every database session ({@link DatabaseTimeouts})
  * @param auditSpoolDir  root of the local audit spool, where audit rows of refusals wait while the database
  *                       cannot take them ({@link AuditSpool})
+ * @param model          backbone precision, per-request precisions and micro-batching ({@link ModelSettings})
  */
 public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
                               int maxConcurrent, Duration busyWait, boolean storeDefault, long maxImageBytes,
                               long maxImagePixels, long maxMegapixelsInFlight, DatabaseTimeouts dbTimeouts,
-                              Path auditSpoolDir) {
+                              Path auditSpoolDir, ModelSettings model) {
 
     public GeoPigeonConfig {
         if (maxConcurrent < 1) {
@@ -77,6 +86,16 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
         }
         java.util.Objects.requireNonNull(dbTimeouts, "dbTimeouts");
         java.util.Objects.requireNonNull(auditSpoolDir, "auditSpoolDir");
+        java.util.Objects.requireNonNull(model, "model");
+    }
+
+    /** The settings before model settings existed: auto precision, other precisions per request, no micro-batching. */
+    public GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, String jdbcPassword, boolean migrate,
+                           int maxConcurrent, Duration busyWait, boolean storeDefault, long maxImageBytes,
+                           long maxImagePixels, long maxMegapixelsInFlight, DatabaseTimeouts dbTimeouts,
+                           Path auditSpoolDir) {
+        this(bundle, jdbcUrl, jdbcUser, jdbcPassword, migrate, maxConcurrent, busyWait, storeDefault, maxImageBytes,
+                maxImagePixels, maxMegapixelsInFlight, dbTimeouts, auditSpoolDir, ModelSettings.DEFAULT);
     }
 
     /** The settings before the image limits, timeouts and spool existed; those take their defaults. */
@@ -106,7 +125,23 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 s.longValue("geopigeon.maxImagePixels", ImageRules.DEFAULT_MAX_PIXELS),
                 s.longValue("geopigeon.maxMegapixelsInFlight", ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT / 1_000_000),
                 timeouts(s),
-                AuditSpool.defaultRoot(properties, env));
+                AuditSpool.defaultRoot(properties, env),
+                model(s));
+    }
+
+    private static ModelSettings model(Settings s) {
+        String p = s.get(PrecisionChoice.PROPERTY);
+        PrecisionChoice precision;
+        try {
+            precision = p == null ? PrecisionChoice.AUTO : PrecisionChoice.parse(p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PrecisionChoice.PROPERTY + " (" + PrecisionChoice.ENVIRONMENT + "): "
+                    + e.getMessage());
+        }
+        return new ModelSettings(precision, s.bool("geopigeon.precisionPerRequest", true),
+                s.integer("geopigeon.microBatch", ModelSettings.DEFAULT.microBatch()),
+                Duration.ofMillis(s.integer("geopigeon.microBatchWaitMillis",
+                        (int) ModelSettings.DEFAULT_MICRO_BATCH_WAIT.toMillis())));
     }
 
     private static DatabaseTimeouts timeouts(Settings s) {
@@ -119,7 +154,27 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
 
     public GeoPigeonConfig withJdbc(String url, String user, String password) {
         return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault,
-                maxImageBytes, maxImagePixels, maxMegapixelsInFlight, dbTimeouts, auditSpoolDir);
+                maxImageBytes, maxImagePixels, maxMegapixelsInFlight, dbTimeouts, auditSpoolDir, model);
+    }
+
+    /** The same settings with other model settings (e.g. from {@code serve}'s command-line options). */
+    public GeoPigeonConfig withModel(ModelSettings m) {
+        return new GeoPigeonConfig(bundle, jdbcUrl, jdbcUser, jdbcPassword, migrate, maxConcurrent, busyWait,
+                storeDefault, maxImageBytes, maxImagePixels, maxMegapixelsInFlight, dbTimeouts, auditSpoolDir, m);
+    }
+
+    /** The same settings with another bundle folder. */
+    public GeoPigeonConfig withBundle(Path dir) {
+        return new GeoPigeonConfig(dir, jdbcUrl, jdbcUser, jdbcPassword, migrate, maxConcurrent, busyWait,
+                storeDefault, maxImageBytes, maxImagePixels, maxMegapixelsInFlight, dbTimeouts, auditSpoolDir, model);
+    }
+
+    /**
+     * Inference slots: {@code maxConcurrent}, raised to the micro-batch size when micro-batching is on (requests
+     * wait for their pass inside a slot, so fewer slots than the batch size would cap every batch at the slots).
+     */
+    public int inferenceSlots() {
+        return model.microBatching() ? Math.max(maxConcurrent, model.microBatch()) : maxConcurrent;
     }
 
     /** The image rules of every front end: 32 px minimum side, and the byte and pixel limits above. */
@@ -127,9 +182,9 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
         return new ImageRules(ImageRules.DEFAULT_MIN_SIDE, maxImagePixels, maxImageBytes);
     }
 
-    /** What the audited service takes on at once. */
+    /** What the audited service takes on at once (inference slots: {@link #inferenceSlots()}). */
     public ServiceLimits limits() {
-        return new ServiceLimits(imageRules(), maxConcurrent, busyWait, maxMegapixelsInFlight * 1_000_000L);
+        return new ServiceLimits(imageRules(), inferenceSlots(), busyWait, maxMegapixelsInFlight * 1_000_000L);
     }
 
     public boolean hasDatabase() {
@@ -157,7 +212,7 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 + ", maxConcurrent=" + maxConcurrent + ", busyWait=" + busyWait + ", store=" + storeDefault
                 + ", maxImageBytes=" + maxImageBytes + ", maxImagePixels=" + maxImagePixels
                 + ", maxMegapixelsInFlight=" + maxMegapixelsInFlight
-                + ", dbTimeouts=" + dbTimeouts + ", auditSpoolDir=" + auditSpoolDir + "]";
+                + ", dbTimeouts=" + dbTimeouts + ", auditSpoolDir=" + auditSpoolDir + ", model=" + model + "]";
     }
 
     /** Property {@code geopigeon.a.bC} else environment {@code GEOPIGEON_A_B_C}. */

@@ -44,6 +44,9 @@ public record GeolocationResult(Estimate estimate, List<Cell> cells) {
      * @param refined         whether retrieval refinement chose the point (else the top cell's centroid)
      * @param model           model (bundle) name
      * @param trained         false for the demo bundle's random weights: the answer then carries no information
+     * @param precision       arithmetic the backbone ran in: {@code fp32}, {@code bf16}, {@code fp16} or {@code int8}
+     *                        ({@link org.geopigeon.engine.model.Precision#id()}); null when not known (predictions
+     *                        stored before it was recorded)
      * @param predictionId    id in {@code geopigeon.predictions}, or null when not stored
      * @param auditId         id of the request's row in {@code geopigeon.audit_log}, or null (CLI without audit)
      * @param topK            cells asked for
@@ -53,22 +56,35 @@ public record GeolocationResult(Estimate estimate, List<Cell> cells) {
      * @param topCellCentroid centroid of the rank-1 cell, or null when not known (stored summaries)
      * @param exifGps         the photo's own GPS position (EXIF, or XMP where the decoder reads it); for a panorama
      *                        the first view that has one; null when absent
+     * @param gpsSource       where in the file {@code exifGps} was read: {@code exif} (the EXIF GPS block) or
+     *                        {@code xmp} (the XMP packet, read only when there is no EXIF position; docs/image-input.md);
+     *                        null without a position or when not known
      * @param exifDistanceKm  great-circle distance from the estimate to {@code exifGps} on the sphere of radius
      *                        6371.0088 km ({@link Haversine}), the definition README states; null without GPS
      * @param timingsMs       wall time per stage in milliseconds, decode included; null when not known
      * @param created         ISO-8601 time the prediction was stored, or null for a fresh answer
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({"lat", "lon", "confidence", "refined", "model", "trained", "prediction_id", "audit_id",
-        "top_k", "panorama", "image_sha256", "top_cell_centroid", "exif_gps", "exif_distance_km", "timings_ms",
-        "created"})
+    @JsonPropertyOrder({"lat", "lon", "confidence", "refined", "model", "trained", "precision", "prediction_id",
+        "audit_id", "top_k", "panorama", "image_sha256", "top_cell_centroid", "exif_gps", "gps_source",
+        "exif_distance_km", "timings_ms", "created"})
     public record Estimate(double lat, double lon, double confidence, boolean refined, String model, boolean trained,
-                           Long predictionId, Long auditId, int topK, boolean panorama, List<String> imageSha256,
-                           Position topCellCentroid, Position exifGps, Double exifDistanceKm, Timings timingsMs,
-                           String created) {
+                           String precision, Long predictionId, Long auditId, int topK, boolean panorama,
+                           List<String> imageSha256, Position topCellCentroid, Position exifGps, String gpsSource,
+                           Double exifDistanceKm, Timings timingsMs, String created) {
 
         public Estimate {
             imageSha256 = imageSha256 == null ? List.of() : List.copyOf(imageSha256);
+            gpsSource = exifGps == null ? null : gpsSource;
+        }
+
+        /** The form before precision and GPS source were part of the answer: both unknown (null). */
+        public Estimate(double lat, double lon, double confidence, boolean refined, String model, boolean trained,
+                        Long predictionId, Long auditId, int topK, boolean panorama, List<String> imageSha256,
+                        Position topCellCentroid, Position exifGps, Double exifDistanceKm, Timings timingsMs,
+                        String created) {
+            this(lat, lon, confidence, refined, model, trained, null, predictionId, auditId, topK, panorama,
+                    imageSha256, topCellCentroid, exifGps, null, exifDistanceKm, timingsMs, created);
         }
 
         /** The estimate as a position. */
@@ -128,9 +144,9 @@ public record GeolocationResult(Estimate estimate, List<Cell> cells) {
                                        int views, List<String> imageSha256) {
         Double exifKm = p.exifGps() == null ? null : kilometres(Haversine.km(p.location(), p.exifGps()));
         Estimate e = new Estimate(degrees(p.location().lat()), degrees(p.location().lon()), p.confidence(),
-                p.refined(), p.model(), trained, predictionId, auditId, topK, views == Geolocator.PANORAMA_VIEWS,
-                imageSha256, Position.of(p.topCellCentroid()), Position.of(p.exifGps()), exifKm,
-                Timings.of(p.timings()), null);
+                p.refined(), p.model(), trained, p.precision() == null ? null : p.precision().id(), predictionId,
+                auditId, topK, views == Geolocator.PANORAMA_VIEWS, imageSha256, Position.of(p.topCellCentroid()), Position.of(p.exifGps()),
+                p.gpsSource() == null ? null : p.gpsSource().id(), exifKm, Timings.of(p.timings()), null);
         return new GeolocationResult(e, p.topCells().stream().map(GeolocationResult::cell).toList());
     }
 

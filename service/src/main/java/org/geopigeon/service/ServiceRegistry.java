@@ -21,7 +21,11 @@ public final class ServiceRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistry.class);
 
-    private final ConcurrentMap<Path, ModelHolder> models = new ConcurrentHashMap<>();
+    /** A bundle folder with model settings (precision, micro-batching); null settings: the process-wide ones. */
+    private record ModelKey(Path bundle, ModelSettings settings) {
+    }
+
+    private final ConcurrentMap<ModelKey, ModelHolder> models = new ConcurrentHashMap<>();
     private final ConcurrentMap<GeoPigeonConfig, AuditedGeolocation> services = new ConcurrentHashMap<>();
 
     /** An empty registry; its owner closes it. */
@@ -46,13 +50,20 @@ public final class ServiceRegistry implements AutoCloseable {
     public AuditedGeolocation geolocation(GeoPigeonConfig config) {
         Objects.requireNonNull(config, "config");
         config.dataSource(); // fail fast with the configuration message
-        return services.computeIfAbsent(config, c -> new AuditedGeolocation(model(c.bundle()), c.dataSource(),
+        return services.computeIfAbsent(config, c -> new AuditedGeolocation(model(c.bundle(), c.model()), c.dataSource(),
                 c.migrate(), c.limits(), c.auditSpoolDir()));
     }
 
-    /** The shared, lazily loaded model of a bundle folder. */
+    /** The shared, lazily loaded model of a bundle folder in the process-wide precision, without micro-batching. */
     public ModelHolder model(Path bundle) {
-        return models.computeIfAbsent(bundle.toAbsolutePath().normalize(), ModelHolder::new);
+        return models.computeIfAbsent(new ModelKey(bundle.toAbsolutePath().normalize(), null),
+                k -> new ModelHolder(k.bundle()));
+    }
+
+    /** The shared, lazily loaded model of a bundle folder with the given precision and micro-batching. */
+    public ModelHolder model(Path bundle, ModelSettings settings) {
+        return models.computeIfAbsent(new ModelKey(bundle.toAbsolutePath().normalize(), settings),
+                k -> new ModelHolder(k.bundle(), k.settings()));
     }
 
     /** Closes every service and model created so far and forgets them; failures are logged, the rest still close. */

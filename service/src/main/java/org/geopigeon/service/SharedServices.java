@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * The JVM-wide {@link ServiceRegistry} of GeoServer's WPS process: one {@link AuditedGeolocation} per
- * configuration and one loaded model per bundle folder.
+ * configuration and one loaded model per bundle folder and model settings (precision, micro-batching).
  *
  * <p>Why a static: GeoServer (through GeoTools' {@code AnnotatedBeanProcessFactory}) creates a new process bean for
  * every request with a no-argument constructor, and GeoTools' {@code ProcessFactory} has no dispose callback, so the
@@ -26,9 +26,14 @@ public final class SharedServices {
         return REGISTRY.geolocation(config);
     }
 
-    /** The shared, lazily loaded model of a bundle folder. */
+    /** The shared, lazily loaded model of a bundle folder in the process-wide precision, without micro-batching. */
     public static ModelHolder model(Path bundle) {
         return REGISTRY.model(bundle);
+    }
+
+    /** The shared, lazily loaded model of a bundle folder with the given precision and micro-batching. */
+    public static ModelHolder model(Path bundle, ModelSettings settings) {
+        return REGISTRY.model(bundle, settings);
     }
 
     /**

@@ -162,6 +162,126 @@ class AuditedGeolocationTest {
         assertEquals(km, e.exifDistanceKm(), 0.0005);
         assertEquals(1, count("SELECT count(*) FROM geopigeon.predictions WHERE id = " + r.predictionId()
                 + " AND abs(ST_Y(exif) - 38.7077) < 1e-4 AND abs(ST_X(exif) + 9.1365) < 1e-4"));
+        assertEquals("exif", e.gpsSource(), "the position came from the EXIF GPS block");
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.predicted_points WHERE prediction_id = "
+                + r.predictionId() + " AND gps_source = 'exif'"));
+    }
+
+    @Test
+    void aPositionFoundOnlyInTheXmpPacketIsReturnedAndStoredWithItsSource() throws Exception {
+        // Sydney, written only as XMP exif:GPSLatitude/GPSLongitude with separate refs (issue 8, kind 3).
+        byte[] xmpOnly = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+                "../engine/src/test/resources/ingest/x03_xmp_decimal_with_refs.jpg"));
+        Located r = service(null, 1, Duration.ofSeconds(1)).locate(request(List.of(ImageUpload.of(xmpOnly,
+                "image/jpeg", "sydney.jpg")), "check a claimed location", 2, true), StageListener.NONE);
+
+        GeolocationResult.Estimate e = r.result().estimate();
+        assertEquals(-33.8568, e.exifGps().lat(), 1e-6);
+        assertEquals(151.2153, e.exifGps().lon(), 1e-6);
+        assertEquals("xmp", e.gpsSource());
+        assertEquals(org.geopigeon.engine.image.GpsFix.Source.XMP, r.prediction().gpsSource());
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.predictions WHERE id = " + r.predictionId()
+                + " AND gps_source = 'xmp' AND abs(ST_Y(exif) + 33.8568) < 1e-6"));
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.predicted_points WHERE prediction_id = "
+                + r.predictionId() + " AND gps_source = 'xmp' AND exif_geom IS NOT NULL"));
+    }
+
+    @Test
+    void withoutAPositionThereIsNoSourceAndTheDatabaseRefusesASourceWithoutAPosition() throws SQLException {
+        Located r = service(null, 1, Duration.ofSeconds(1)).locate(request(List.of(png(5)), "p", 1, true),
+                StageListener.NONE);
+        assertNull(r.result().estimate().gpsSource());
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.predictions WHERE id = " + r.predictionId()
+                + " AND gps_source IS NULL AND exif IS NULL"));
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
+                    "UPDATE geopigeon.predictions SET gps_source = 'xmp' WHERE id = " + r.predictionId()));
+            assertTrue(e.getMessage().contains("predictions_gps_source_known"), e.getMessage());
+        }
+    }
+
+    /** A model whose backbone runs in {@code precision}, as the engine's Geolocator reports it. */
+    private LoadedModel modelIn(org.geopigeon.engine.model.Precision precision, List<String> ran) {
+        ImageGeolocator g = (views, options, listener) -> {
+            ran.add(precision.id());
+            org.geopigeon.engine.predict.Prediction p = DemoData.prediction(cells, DemoData.manifest().name(), 2,
+                    options.topK(), null);
+            return new org.geopigeon.engine.predict.Prediction(p.location(), p.refined(), p.confidence(),
+                    p.topCells(), p.topCellCentroid(), null, p.timings(), p.model(), precision);
+        };
+        return new LoadedModel(DemoData.manifest(), cells, "demo", g, precision, "test");
+    }
+
+    private LocateRequest requestIn(org.geopigeon.engine.model.PrecisionChoice precision) {
+        return new LocateRequest(List.of(png(3)), "compare precisions", 2, true, new RequestContext("carol", null),
+                Map.of("interface", "test"), null, precision);
+    }
+
+    @Test
+    void thePrecisionThatRanIsInTheAnswerTheAuditParametersAndTheStoredPrediction() throws SQLException {
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        LoadedModel bf16 = modelIn(org.geopigeon.engine.model.Precision.BF16, ran);
+        AuditedGeolocation s = new AuditedGeolocation(() -> bf16, db.dataSource(), false, 1, Duration.ofSeconds(1));
+
+        Located r = s.locate(requestIn(null), StageListener.NONE);
+
+        assertEquals("bf16", r.result().estimate().precision());
+        String params = onlyAuditRow().parameters().replace(" ", "");
+        assertTrue(params.contains("\"precision\":\"bf16\""), params);
+        assertFalse(params.contains("precision_requested"), "nothing was requested: " + params);
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.predictions WHERE id = " + r.predictionId()
+                + " AND precision = 'bf16'"));
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.predicted_points WHERE prediction_id = "
+                + r.predictionId() + " AND precision = 'bf16'"));
+    }
+
+    @Test
+    void aServerWithOneModelAnswersInItsOwnPrecisionAndRefusesAnyOtherAudited() throws SQLException {
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        LoadedModel bf16 = modelIn(org.geopigeon.engine.model.Precision.BF16, ran);
+        AuditedGeolocation s = new AuditedGeolocation(() -> bf16, db.dataSource(), false, 1, Duration.ofSeconds(1));
+
+        s.locate(requestIn(org.geopigeon.engine.model.PrecisionChoice.AUTO), StageListener.NONE);
+        s.locate(requestIn(org.geopigeon.engine.model.PrecisionChoice.BF16), StageListener.NONE);
+        GeolocationException e = assertThrows(GeolocationException.class,
+                () -> s.locate(requestIn(org.geopigeon.engine.model.PrecisionChoice.FP32), StageListener.NONE));
+
+        assertEquals(ErrorCode.INVALID_PRECISION, e.code());
+        assertTrue(e.getMessage().contains("bf16 only") && e.getMessage().contains("fp32"), e.getMessage());
+        assertEquals(List.of("bf16", "bf16"), ran, "the refused request never reached the model");
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.audit_log WHERE outcome = 'refused'"
+                + " AND error_code = 'INVALID_PRECISION' AND parameters->>'precision_requested' = 'fp32'"));
+        assertEquals(2, count("SELECT count(*) FROM geopigeon.audit_log WHERE outcome = 'accepted'"));
+    }
+
+    @Test
+    void aProviderWithSeveralPrecisionsServesEachRequestInTheOneItAskedFor() throws SQLException {
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        LoadedModel bf16 = modelIn(org.geopigeon.engine.model.Precision.BF16, ran);
+        LoadedModel int8 = modelIn(org.geopigeon.engine.model.Precision.INT8, ran);
+        ModelProvider provider = new ModelProvider() {
+            @Override
+            public LoadedModel get() {
+                return bf16;
+            }
+
+            @Override
+            public LoadedModel get(org.geopigeon.engine.model.PrecisionChoice c) {
+                return c == org.geopigeon.engine.model.PrecisionChoice.INT8 ? int8 : ModelProvider.super.get(c);
+            }
+        };
+        AuditedGeolocation s = new AuditedGeolocation(provider, db.dataSource(), false, ServiceLimits.of(1,
+                Duration.ofSeconds(1)));
+
+        Located a = s.locate(requestIn(org.geopigeon.engine.model.PrecisionChoice.INT8), StageListener.NONE);
+        Located b = s.locate(requestIn(null), StageListener.NONE);
+
+        assertEquals("int8", a.result().estimate().precision());
+        assertEquals("bf16", b.result().estimate().precision());
+        assertEquals(List.of("int8", "bf16"), ran);
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.audit_log WHERE parameters->>'precision' = 'int8'"
+                + " AND parameters->>'precision_requested' = 'int8' AND prediction_id = " + a.predictionId()));
+        assertEquals(1, count("SELECT count(*) FROM geopigeon.predictions WHERE precision = 'int8'"));
     }
 
     @Test

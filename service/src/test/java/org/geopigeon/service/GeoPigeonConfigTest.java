@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.service.store.DatabaseTimeouts;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,44 @@ class GeoPigeonConfigTest {
         assertTrue(e.getMessage().contains("geopigeon.maxConcurrent") && e.getMessage().contains("many"));
         assertThrows(IllegalArgumentException.class, () -> config(Map.of("geopigeon.maxConcurrent", "0"), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> config(Map.of("geopigeon.store", "maybe"), Map.of()));
+    }
+
+    @Test
+    void modelSettingsDefaultToAutoPrecisionOtherPrecisionsPerRequestAndNoMicroBatching() {
+        ModelSettings d = config(Map.of(), Map.of()).model();
+        assertEquals(PrecisionChoice.AUTO, d.precision());
+        assertTrue(d.perRequest());
+        assertFalse(d.microBatching());
+        assertEquals(2, config(Map.of(), Map.of()).inferenceSlots());
+    }
+
+    @Test
+    void precisionAndMicroBatchingComeFromTheirSettingsAndBatchingWidensTheInferenceSlots() {
+        GeoPigeonConfig c = config(Map.of("geopigeon.precision", "INT8"), Map.of("GEOPIGEON_PRECISION", "bf16",
+                "GEOPIGEON_MICRO_BATCH", "8", "GEOPIGEON_MICRO_BATCH_WAIT_MILLIS", "12",
+                "GEOPIGEON_PRECISION_PER_REQUEST", "false"));
+        assertEquals(PrecisionChoice.INT8, c.model().precision(), "the property wins over the environment");
+        assertFalse(c.model().perRequest());
+        assertEquals(8, c.model().microBatch());
+        assertEquals(Duration.ofMillis(12), c.model().microBatchWait());
+        assertEquals(8, c.inferenceSlots(), "2 slots would cap every batch at 2 requests");
+        assertEquals(8, c.limits().maxConcurrent());
+        assertEquals(c.model(), c.withJdbc("jdbc:postgresql://x/y", null, null).model());
+    }
+
+    @Test
+    void badModelSettingsNameTheSettingAndTheAcceptedValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of(), Map.of("GEOPIGEON_PRECISION", "fp8")));
+        assertTrue(e.getMessage().contains("geopigeon.precision") && e.getMessage().contains("GEOPIGEON_PRECISION")
+                && e.getMessage().contains("fp8") && e.getMessage().contains("bf16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("geopigeon.microBatch", "65"), Map.of()));
+        assertTrue(e.getMessage().contains("geopigeon.microBatch") && e.getMessage().contains("65"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of("geopigeon.microBatchWaitMillis", "-1"), Map.of()));
+        assertTrue(e.getMessage().contains("geopigeon.microBatchWaitMillis"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of("geopigeon.precisionPerRequest", "sometimes"), Map.of()));
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.bundle.ModelBundle;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.service.store.Migrations;
 import org.geopigeon.service.store.PredictionStore;
@@ -99,7 +100,8 @@ public final class BatchLocateJob {
             sc.addFile(spec.bundleDir().toUri().toString(), true);
             s = s.withBundle(BundleRef.shipped(spec.bundleDir().getFileName().toString()));
         }
-        log.accept("batch job " + s.jobId() + ": model '" + facts.manifest().name() + "' (" + s.precision() + "), "
+        log.accept("batch job " + s.jobId() + ": model '" + facts.manifest().name() + "' (precision " + s.precision()
+                + (s.precision().equals(facts.precision()) ? "" : ", " + facts.precision() + " on the driver") + "), "
                 + (facts.manifest().trained() ? "trained" : "UNTRAINED demo weights: estimates carry no information")
                 + "; bundle " + s.bundle() + "; Spark " + spark.version() + ", master " + sc.master()
                 + (sc.uiWebUrl().isDefined() ? ", UI " + sc.uiWebUrl().get() : ""));
@@ -204,8 +206,8 @@ public final class BatchLocateJob {
         return new BatchSummary(jobId, images, located, byReason, seconds, failedAttempts, reused, out);
     }
 
-    /** Manifest and geocells of a bundle that loaded. */
-    private record BundleFacts(BundleManifest manifest, GeocellSet cells) {
+    /** Manifest and geocells of a bundle that loaded, and the precision its backbone loaded in on the driver. */
+    private record BundleFacts(BundleManifest manifest, GeocellSet cells, String precision) {
     }
 
     /**
@@ -215,11 +217,12 @@ public final class BatchLocateJob {
     private static BundleFacts validateBundle(Path dir, String precision, boolean keepLoaded) {
         try {
             if (keepLoaded) {
-                ModelBundle b = ExecutorModels.get(dir, precision).bundle();
-                return new BundleFacts(b.manifest(), b.geocells());
+                ExecutorModels.Loaded m = ExecutorModels.get(dir, precision);
+                return new BundleFacts(m.bundle().manifest(), m.bundle().geocells(), m.precision());
             }
-            try (ModelBundle b = ModelBundle.load(dir)) {
-                return new BundleFacts(b.manifest(), b.geocells());
+            // The same precision choice as the executors: a variant the bundle lacks stops the job here.
+            try (ModelBundle b = ModelBundle.load(dir, PrecisionChoice.parse(precision))) {
+                return new BundleFacts(b.manifest(), b.geocells(), b.backbone().precision().id());
             }
         } catch (BundleException e) {
             throw new BatchException("cannot load model bundle " + dir + ": " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.ModelBundle;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.predict.Geolocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorModels {
 
-    /** A loaded bundle and the engine's geolocator over it (the same classes the CLI uses). */
+    /**
+     * A loaded bundle and the engine's geolocator over it (the same classes the CLI uses).
+     *
+     * @param precision the precision its backbone runs in ({@code fp32}, {@code bf16}, ...: what {@code auto} resolved
+     *                  to on this executor), recorded in every row and audit row
+     */
     public record Loaded(ModelBundle bundle, Geolocator geolocator, String precision) {
     }
 
@@ -39,11 +45,11 @@ public final class ExecutorModels {
         synchronized Loaded get(Key key) throws BundleException {
             if (loaded == null) {
                 long t0 = System.nanoTime();
-                ModelBundle b = ModelBundle.load(key.dir());
-                loaded = new Loaded(b, new Geolocator(b), key.precision());
+                ModelBundle b = ModelBundle.load(key.dir(), PrecisionChoice.parse(key.precision()));
+                loaded = new Loaded(b, new Geolocator(b), b.backbone().precision().id());
                 LOADS.incrementAndGet();
-                LOG.info("loaded model '{}' from {} ({}) in {} ms", b.name(), key.dir(), key.precision(),
-                        (System.nanoTime() - t0) / 1_000_000);
+                LOG.info("loaded model '{}' from {} in {} ({}) in {} ms", b.name(), key.dir(),
+                        b.backbone().precision(), b.precisionReason(), (System.nanoTime() - t0) / 1_000_000);
             }
             return loaded;
         }
@@ -66,7 +72,8 @@ public final class ExecutorModels {
     /**
      * The model of {@code dir}, loading it on the first call in this JVM.
      *
-     * @param precision the inference precision (part of the key: one JVM may serve two)
+     * @param precision the precision asked for: auto, fp32, bf16, fp16 or int8 (part of the key: one JVM may serve
+     *                  two); {@link Loaded#precision()} says what it resolved to
      * @throws BundleException when the bundle cannot be loaded (the task fails; Spark retries it)
      */
     public static Loaded get(Path dir, String precision) throws BundleException {

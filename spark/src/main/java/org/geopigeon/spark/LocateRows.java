@@ -21,10 +21,12 @@ import scala.jdk.javaapi.CollectionConverters;
  *       {@code geometry} Point, EPSG:4326, from them), {@code confidence}, {@code refined}, {@code model},
  *       {@code trained}, {@code top_k}, {@code pixel_sha256} (the estimate's {@code image_sha256}: hex SHA-256
  *       of the decoded RGB pixels, the audit log's image hash), {@code top_cell_lat}/{@code top_cell_lon},
- *       {@code exif_lat}/{@code exif_lon} (the file's GPS position), {@code exif_distance_km},
+ *       {@code exif_lat}/{@code exif_lon} (the file's GPS position), {@code gps_source} (where it was read:
+ *       {@code exif} for the EXIF GPS block, {@code xmp} for the XMP packet), {@code exif_distance_km},
  *       {@code timings_ms} (decode, preprocess, backbone, head, refine, total);</li>
  *   <li>{@code top_cells}: rank, cell_id, name, admin1, country, probability, rank 1 first;</li>
- *   <li>{@code precision}; {@code error_code}, {@code error_reason}: why the file has no estimate (null when
+ *   <li>{@code precision} (the arithmetic the backbone ran in on the executor: fp32, bf16, fp16 or int8; what
+ *       {@code --precision auto} resolved to there); {@code error_code}, {@code error_reason}: why the file has no estimate (null when
  *       located): an {@link org.geopigeon.service.ImageProblem} name (EMPTY, TOO_LARGE, UNREADABLE,
  *       UNSUPPORTED_FORMAT, TOO_MANY_PIXELS, TOO_SMALL, TRUNCATED, CORRUPT) or INFERENCE_FAILED;</li>
  *   <li>{@code job_id}, {@code audit_id} (not null: the file's {@code geopigeon.audit_log.id}),
@@ -70,6 +72,7 @@ public final class LocateRows {
             DataTypes.createStructField("top_cell_lon", DataTypes.DoubleType, true),
             DataTypes.createStructField("exif_lat", DataTypes.DoubleType, true),
             DataTypes.createStructField("exif_lon", DataTypes.DoubleType, true),
+            DataTypes.createStructField("gps_source", DataTypes.StringType, true),
             DataTypes.createStructField("exif_distance_km", DataTypes.DoubleType, true),
             DataTypes.createStructField("timings_ms", TIMINGS, true),
             DataTypes.createStructField("top_cells", DataTypes.createArrayType(CELL, false), true),
@@ -107,6 +110,7 @@ public final class LocateRows {
                 r.pixelSha256(),
                 e == null ? null : e.topCellCentroid().lat(), e == null ? null : e.topCellCentroid().lon(),
                 exif == null ? null : exif.lat(), exif == null ? null : exif.lon(),
+                exif == null ? null : e != null ? e.gpsSource() : r.gpsSource() == null ? null : r.gpsSource().id(),
                 e == null ? null : e.exifDistanceKm(),
                 t == null ? null : RowFactory.create(t.decode(), t.preprocess(), t.backbone(), t.head(), t.refine(),
                         t.total()),

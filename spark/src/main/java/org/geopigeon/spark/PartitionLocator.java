@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
+import org.geopigeon.engine.image.GpsFix;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.image.PixelHash;
@@ -177,7 +178,10 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
             if (settings.submittedBy() != null && !settings.submittedBy().equals(settings.principal())) {
                 params.put("submittedBy", settings.submittedBy());
             }
-            params.put("precision", settings.precision());
+            params.put("precision", model.precision()); // what ran on this executor (auto resolved)
+            if (!settings.precision().equals(model.precision())) {
+                params.put("precision_requested", settings.precision());
+            }
             params.put("topK", r.located() ? r.prediction().topCells().size() : settings.topK() != null
                     ? settings.topK() : geolocator.manifest().defaults().topK());
             params.put("views", 1);
@@ -225,7 +229,7 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
                 d.image = null; // drop the pixels as soon as they are used
                 out.add(p == null
                         ? d.result(null, INFERENCE_FAILED, problem, ErrorCode.INFERENCE_FAILED)
-                        : d.result(p.withExifGps(d.exifGps).withTimings(p.timings().withDecodeMs(d.decodeMs)), null,
+                        : d.result(p.withGps(d.exifGps, d.gpsSource).withTimings(p.timings().withDecodeMs(d.decodeMs)), null,
                                 null, null));
             }
             return out;
@@ -285,6 +289,7 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
             d.height = img.height();
             d.format = img.format();
             d.exifGps = img.exifGps();
+            d.gpsSource = img.exifGps() == null || img.metadata().gps() == null ? null : img.metadata().gps().source();
             d.pixelSha256 = PixelHash.sha256(img.rgb());
             d.image = img;
             return d;
@@ -300,6 +305,7 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
             Integer height;
             String format;
             LatLon exifGps;
+            GpsFix.Source gpsSource;
             double decodeMs;
             DecodedImage image;
             ImageResult failure;
@@ -310,9 +316,9 @@ public final class PartitionLocator implements MapPartitionsFunction<Row, Row> {
             }
 
             ImageResult result(Prediction p, String code, String reason, ErrorCode auditCode) {
-                return new ImageResult(path, length, contentSha256, pixelSha256, width, height, format, exifGps, p,
-                        code, reason, auditCode, model.bundle().name(), model.bundle().manifest().trained(),
-                        settings.precision());
+                return new ImageResult(path, length, contentSha256, pixelSha256, width, height, format, exifGps,
+                        gpsSource, p, code, reason, auditCode, model.bundle().name(), model.bundle().manifest().trained(),
+                        model.precision());
             }
 
             /** Refused as the service refuses an image: INVALID_IMAGE in the audit log. */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.service.ImageRules;
 import picocli.CommandLine.Option;
 
@@ -26,9 +27,10 @@ final class SparkOptions {
             + " it to the executors (it is shipped with SparkContext.addFile unless the master is local)")
     boolean bundleOnSharedFs;
 
-    @Option(names = "--precision", paramLabel = "P", description = "inference precision, as for locate (default:"
-            + " ${DEFAULT-VALUE}; the engine runs fp32)")
-    String precision = "fp32";
+    @Option(names = "--precision", paramLabel = "P", description = "backbone arithmetic, as for locate: auto, fp32,"
+            + " bf16, fp16 or int8 (default: ${DEFAULT-VALUE}: bf16 where an executor's CPU or GPU runs it natively and"
+            + " the bundle has the variant, else fp32; every row says which precision ran)")
+    String precision = "auto";
 
     @Option(names = "--recursive", description = "also read files in sub-folders of the input folders")
     boolean recursive;
@@ -48,8 +50,10 @@ final class SparkOptions {
 
     /** @throws IllegalArgumentException naming the option */
     void validate() {
-        if (!"fp32".equals(precision)) {
-            throw new IllegalArgumentException("--precision " + precision + " is not supported: the engine runs fp32");
+        try {
+            precision = PrecisionChoice.parse(precision).id();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--precision " + precision + " is not supported: " + e.getMessage());
         }
         if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("--max-bytes must be 1.." + (Integer.MAX_VALUE - 16) + ", got " + maxBytes);

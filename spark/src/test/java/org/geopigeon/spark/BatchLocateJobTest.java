@@ -69,8 +69,12 @@ class BatchLocateJobTest {
     }
 
     private static BatchSettings settings(String jobId) {
+        return settings(jobId, "fp32");
+    }
+
+    private static BatchSettings settings(String jobId, String precision) {
         return new BatchSettings(jobId, "test: archive triage", "analyst-7", "tester", "127.0.0.1",
-                BundleRef.shared(TestInputs.demoBundle()), "fp32", null, null, TestInputs.MAX_BYTES, 80_000_000L,
+                BundleRef.shared(TestInputs.demoBundle()), precision, null, null, TestInputs.MAX_BYTES, 80_000_000L,
                 new JdbcTarget(db.jdbcUrl(), null, null), null, null);
     }
 
@@ -88,7 +92,12 @@ class BatchLocateJobTest {
 
     @Test
     void everyImageGetsTheCliAnswerAndBadFilesAreRowsWithReasons() throws Exception {
-        List<String> inputs = new ArrayList<>(List.of(TestInputs.samplePhotos().toString(), badFiles.toString()));
+        // An XMP-only position (issue 8): the row says where the position was read.
+        Path xmpDir = Files.createDirectories(tmp.resolve("xmp"));
+        Files.copy(Path.of("../engine/src/test/resources/ingest/x03_xmp_decimal_with_refs.jpg"),
+                xmpDir.resolve("sydney_xmp_only.jpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> inputs = new ArrayList<>(List.of(TestInputs.samplePhotos().toString(), badFiles.toString(),
+                xmpDir.toString()));
         Path shared = TestInputs.sharedPhotos();
         if (shared != null) {
             inputs.add(shared.toString());
@@ -129,7 +138,7 @@ class BatchLocateJobTest {
         List<Path> paths = located.stream().map(BatchLocateJobTest::local).toList();
         // The CLI's audited path (--purpose): one request per image, and the answer carries the pixel hash.
         Map<String, JsonNode> cli = CliJson.locate(TestInputs.demoBundle(), paths, "--purpose", "test: same answer",
-                "--jdbc", db.jdbcUrl());
+                "--jdbc", db.jdbcUrl(), "--precision", "fp32");
         assertEquals(located.size(), cli.size(), "the CLI locates the same files");
         for (Row r : located) {
             Path file = local(r);
@@ -156,12 +165,21 @@ class BatchLocateJobTest {
                 assertEquals(exif.get("lon").asDouble(), (double) r.getAs("exif_lon"), file + " exif lon");
                 assertEquals(c.get("exif_distance_km").asDouble(), (double) r.getAs("exif_distance_km"), file + " km");
             }
+            assertEquals(c.get("gps_source").isNull() ? null : c.get("gps_source").asText(), r.getAs("gps_source"),
+                    file + " gps source");
+            assertEquals("fp32", c.get("precision").asText(), file + " CLI precision");
+            assertEquals("fp32", r.getAs("precision"), file + " the row carries the precision that ran");
             assertEquals(c.get("image_sha256").get(0).asText(), r.getAs("pixel_sha256"), file + " pixel hash");
             assertEquals(c.get("top_k").asInt(), (int) r.getAs("top_k"), file + " top_k");
             assertEquals(c.get("trained").asBoolean(), (boolean) r.getAs("trained"));
             assertNotNull(r.getAs("geometry"), file + " geometry");
             assertNotNull(r.getAs("prediction_id"), file + " stored");
         }
+
+        Row sydney = byName.get("sydney_xmp_only.jpg");
+        assertEquals("xmp", sydney.getAs("gps_source"));
+        assertEquals(-33.8568, (double) sydney.getAs("exif_lat"), 1e-6);
+        assertTrue(located.stream().anyMatch(r -> "exif".equals(r.getAs("gps_source"))), "EXIF positions say so");
 
         // Audit: one row per file, carrying the pixel hash, and the chain verifies.
         Map<Long, List<String>> audit = auditRows(job);
@@ -192,7 +210,7 @@ class BatchLocateJobTest {
         List<String> progress = new ArrayList<>();
 
         BatchSummary summary = new BatchLocateJob(spark, progress::add)
-                .run(spec(inputs, out, true, false), settings(job).withHook(failFirstAttempt));
+                .run(spec(inputs, out, true, false), settings(job, "int8").withHook(failFirstAttempt));
 
         long files = inputs.stream().mapToLong(BatchLocateJobTest::countFiles).sum();
         assertTrue(summary.failedAttempts() >= 1, "the injected failure happened: " + progress);
@@ -205,6 +223,18 @@ class BatchLocateJobTest {
         assertEquals(files, rows.stream().map(r -> (Long) r.getAs("audit_id")).distinct().count());
         rows.forEach(r -> assertTrue(audit.containsKey((Long) r.getAs("audit_id"))));
         assertTrue(new AuditLog(db.dataSource()).verify().intact());
+        // --precision int8: ModelBundle.load(dir, choice) on the executors; every row and audit row says what ran.
+        rows.forEach(r -> assertEquals("int8", r.getAs("precision"), () -> "precision of " + r.getAs("path")));
+        assertEquals(files, countSql("SELECT count(*) FROM geopigeon.audit_log WHERE parameters->>'job' = '" + job
+                + "' AND parameters->>'precision' = 'int8'"));
+    }
+
+    private static long countSql(String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.train.Gallery;
 import org.geopigeon.engine.train.GalleryBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +48,7 @@ class GalleryJobTest {
 
     /** What {@code train --photos DIR [--locations CSV] --save-gallery} writes, through the engine's GalleryBuilder. */
     private static Path engineGallery(Path photos, Path csv, Path file) throws IOException {
-        try (ModelBundle b = ModelBundle.load(TestInputs.demoBundle())) {
+        try (ModelBundle b = ModelBundle.load(TestInputs.demoBundle(), PrecisionChoice.parse("fp32"))) { // as the job runs
             GalleryBuilder builder = new GalleryBuilder(b.backbone(),
                     GalleryBuilder.preprocessConfig(b.manifest(), b.backbone().inputSize()),
                     b.manifest().defaults().batchSize(), null);

@@ -62,9 +62,11 @@ public class GeolocateProcess {
                         + " probability"),
         @DescribeResult(name = "location", type = SimpleFeatureCollection.class,
                 description = "One point (EPSG:4326): the location estimate with confidence, refined, top-1 cell,"
-                        + " the photo's GPS position (exif_lat, exif_lon; null when absent) and its great-circle"
+                        + " the photo's GPS position (exif_lat, exif_lon; null when absent), where in the file it was"
+                        + " read (gps_source: exif for the EXIF GPS block, xmp for the XMP packet) and its great-circle"
                         + " distance to the estimate (exif_distance_km, sphere of radius 6371.0088 km), model,"
-                        + " trained, predictionId, auditId and the SHA-256 of the decoded pixels"),
+                        + " trained, the precision the backbone ran in (fp32, bf16, fp16 or int8: the server's"
+                        + " geopigeon.precision setting), predictionId, auditId and the SHA-256 of the decoded pixels"),
         @DescribeResult(name = "predictionId", type = String.class,
                 description = "Id of the stored prediction in geopigeon.predictions; empty when store=false")
     })

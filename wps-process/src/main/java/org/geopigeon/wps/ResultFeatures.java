@@ -48,7 +48,10 @@ final class ResultFeatures {
         return new ListFeatureCollection(CELLS, features);
     }
 
-    /** One point: the estimate, the photo's GPS position and its distance, the request's ids and hashes. */
+    /**
+     * One point: the estimate, the photo's GPS position with its source in the file ({@code gps_source}: exif or
+     * xmp) and its distance, the model and the precision its backbone ran in, the request's ids and hashes.
+     */
     static SimpleFeatureCollection location(GeolocationResult r) {
         GeolocationResult.Estimate e = r.estimate();
         GeolocationResult.Cell top = r.topCell();
@@ -62,9 +65,11 @@ final class ResultFeatures {
         fb.add(top == null ? null : top.country());
         fb.add(e.exifGps() == null ? null : e.exifGps().lat());
         fb.add(e.exifGps() == null ? null : e.exifGps().lon());
+        fb.add(e.gpsSource());
         fb.add(e.exifDistanceKm());
         fb.add(e.model());
         fb.add(e.trained());
+        fb.add(e.precision());
         fb.add(e.predictionId() == null ? "" : e.predictionId().toString());
         fb.add(e.auditId());
         fb.add(String.join(",", e.imageSha256()));
@@ -97,9 +102,11 @@ final class ResultFeatures {
         tb.add("top1_country", String.class);
         tb.nillable(true).add("exif_lat", Double.class);
         tb.nillable(true).add("exif_lon", Double.class);
+        tb.nillable(true).add("gps_source", String.class);
         tb.nillable(true).add("exif_distance_km", Double.class);
         tb.add("model", String.class);
         tb.add("trained", Boolean.class);
+        tb.nillable(true).add("precision", String.class);
         tb.add("predictionId", String.class);
         tb.add("audit_id", Long.class);
         tb.add("image_sha256", String.class);

@@ -180,6 +180,8 @@ class GeolocateProcessTest {
         assertEquals(Haversine.km(estimate.getY(), estimate.getX(), 38.7077, -9.1365),
                 (Double) point.getAttribute("exif_distance_km"), 0.05);
         assertEquals(Boolean.FALSE, point.getAttribute("trained"), "the demo bundle says it is untrained");
+        assertEquals("exif", point.getAttribute("gps_source"), "the position came from the EXIF GPS block");
+        assertNotNull(point.getAttribute("precision"), "the precision that ran is an attribute");
         double confidence = (Double) point.getAttribute("confidence");
         assertTrue(confidence >= 0 && confidence <= 1);
 
@@ -200,6 +202,28 @@ class GeolocateProcessTest {
         assertEquals(List.of(PixelHash.sha256(upright.rgb())), audit.imageSha256());
         assertTrue(audit.parameters().contains("\"interface\": \"wps\""), audit.parameters());
         assertTrue(new AuditLog(db.dataSource()).verify().intact());
+    }
+
+    @Test
+    void theConfiguredPrecisionRunsAndAnXmpOnlyPositionSaysSoInTheFeatureAndTheDatabase() throws Exception {
+        System.setProperty("geopigeon.precision", "int8");
+        try {
+            byte[] xmpOnly = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+                    "../engine/src/test/resources/ingest/x02_xmp_ddmm_elements_south_west.jpg"));
+            Map<String, Object> out = execute(inputs(List.of(raw("image/jpeg", xmpOnly)), "where was this taken", 2,
+                    true), null);
+            SimpleFeature point = location(out);
+            assertEquals("int8", point.getAttribute("precision"), "geopigeon.precision chose the backbone");
+            assertEquals("xmp", point.getAttribute("gps_source"));
+            assertNotNull(point.getAttribute("exif_lat"));
+            long id = Long.parseLong((String) out.get("predictionId"));
+            assertEquals(1, count("SELECT count(*) FROM geopigeon.predictions WHERE id = " + id
+                    + " AND precision = 'int8' AND gps_source = 'xmp'"));
+            AuditRecord audit = lastAudit();
+            assertTrue(audit.parameters().replace(" ", "").contains("\"precision\":\"int8\""), audit.parameters());
+        } finally {
+            System.clearProperty("geopigeon.precision");
+        }
     }
 
     @Test

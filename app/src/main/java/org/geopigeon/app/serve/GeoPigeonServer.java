@@ -53,11 +53,14 @@ import org.geopigeon.app.serve.process.HrefFetcher;
 import org.geopigeon.app.serve.process.OgcProcess;
 import org.geopigeon.app.serve.process.ProcessRegistry;
 import org.geopigeon.app.serve.process.RefusalAudit;
+import org.geopigeon.app.serve.process.ServedPrecisions;
 import org.geopigeon.app.serve.viewer.ViewerRoutes;
 import org.geopigeon.engine.bundle.ModelBundle;
 import org.geopigeon.service.AuditedGeolocation;
 import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.LoadedModel;
+import org.geopigeon.service.ModelHolder;
+import org.geopigeon.service.ModelSettings;
 import org.geopigeon.service.ServiceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,15 +97,17 @@ public final class GeoPigeonServer implements AutoCloseable {
     private final ReadinessMonitor readiness;
     private final UploadBudget budget;
     private final ExecutionMetrics metrics;
+    private final ModelHolder models;
 
     private GeoPigeonServer(Javalin app, AsyncJobRunner runner, JobJanitor janitor, ReadinessMonitor readiness,
-                            UploadBudget budget, ExecutionMetrics metrics) {
+                            UploadBudget budget, ExecutionMetrics metrics, ModelHolder models) {
         this.app = app;
         this.runner = runner;
         this.janitor = janitor;
         this.readiness = readiness;
         this.budget = budget;
         this.metrics = metrics;
+        this.models = models;
     }
 
     /**
@@ -115,10 +120,21 @@ public final class GeoPigeonServer implements AutoCloseable {
      */
     public static GeoPigeonServer start(ServerSettings s, ModelBundle bundle, DataSource dataSource, boolean migrate,
                                         Boundaries boundaries, PrintStream log) throws IOException {
+        return start(s, bundle, ModelSettings.DEFAULT, dataSource, migrate, boundaries, log);
+    }
+
+    /**
+     * As {@link #start(ServerSettings, ModelBundle, DataSource, boolean, Boundaries, PrintStream)} with model settings
+     * (micro-batching, precisions per request); the inference slots are {@code s.maxConcurrent()}, which should be at
+     * least the micro-batch size.
+     */
+    public static GeoPigeonServer start(ServerSettings s, ModelBundle bundle, ModelSettings modelSettings,
+                                        DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
+            throws IOException {
         ServiceLimits limits = new ServiceLimits(new ImageRules(ImageRules.DEFAULT_MIN_SIDE, s.maxPixels(),
                 s.maxImageBytes()), s.maxConcurrent(), s.busyWait(),
                 Math.max(ServiceLimits.DEFAULT_MAX_PIXELS_IN_FLIGHT, s.maxPixels()));
-        return start(s, limits, bundle, dataSource, migrate, boundaries, log);
+        return start(s, limits, bundle, modelSettings, dataSource, migrate, boundaries, log);
     }
 
     /**
@@ -128,10 +144,33 @@ public final class GeoPigeonServer implements AutoCloseable {
     public static GeoPigeonServer start(ServerSettings s, ServiceLimits limits, ModelBundle bundle,
                                         DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
             throws IOException {
+        return start(s, limits, bundle, ModelSettings.DEFAULT, dataSource, migrate, boundaries, log);
+    }
+
+    /**
+     * Starts listening with the audited service's limits and model settings: micro-batching of concurrent requests
+     * and the precisions requests may ask for ({@link ModelHolder}; the bundle's own precision is the server's). The
+     * bundle stays owned by the caller: close it after the server.
+     */
+    public static GeoPigeonServer start(ServerSettings s, ServiceLimits limits, ModelBundle bundle,
+                                        ModelSettings modelSettings, DataSource dataSource, boolean migrate,
+                                        Boundaries boundaries, PrintStream log) throws IOException {
+        ModelHolder models = ModelHolder.serving(bundle, modelSettings);
+        try {
+            return start(s, limits, bundle, models, dataSource, migrate, boundaries, log);
+        } catch (IOException | RuntimeException e) {
+            models.close();
+            throw e;
+        }
+    }
+
+    private static GeoPigeonServer start(ServerSettings s, ServiceLimits limits, ModelBundle bundle, ModelHolder models,
+                                         DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
+            throws IOException {
         JsonBodies json = new JsonBodies(s.maxUploadBody());
         ServedModel model = ServedModel.of(bundle);
-        LoadedModel loaded = LoadedModel.of(bundle);
-        AuditedGeolocation service = new AuditedGeolocation(() -> loaded, dataSource, migrate, limits);
+        LoadedModel loaded = models.get();
+        AuditedGeolocation service = new AuditedGeolocation(models, dataSource, migrate, limits);
         RefusalAudit refusals = new RefusalAudit(service.auditTrail(), model.name());
         ReadinessMonitor readiness = new ReadinessMonitor(dataSource, Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Map.of("model", new ReadinessMonitor.Check(true, 0, model.name()
@@ -140,7 +179,8 @@ public final class GeoPigeonServer implements AutoCloseable {
         GeolocationAdapter adapter = new GeolocationAdapter(service, model, s.storeDefault(), metrics,
                 s.maxQueued(), refusals, readiness);
         List<OgcProcess> offered = new ArrayList<>();
-        offered.add(new GeolocateProcess(adapter, refusals, json.mapper(), s.storeDefault(), loaded.defaultTopK()));
+        offered.add(new GeolocateProcess(adapter, refusals, json.mapper(), s.storeDefault(), loaded.defaultTopK(),
+                new ServedPrecisions(loaded.precision(), models.precisions())));
         if (s.echoProcess()) {
             offered.add(new EchoProcess(json.mapper()));
         }
@@ -206,7 +246,7 @@ public final class GeoPigeonServer implements AutoCloseable {
             readiness.close();
             throw new IOException(e.getMessage() == null ? "the server could not start" : e.getMessage(), e);
         }
-        return new GeoPigeonServer(app, runner, janitor, readiness, budget, metrics);
+        return new GeoPigeonServer(app, runner, janitor, readiness, budget, metrics, models);
     }
 
     private static void configureJetty(JavalinConfig config, ServerSettings s, JsonBodies json, AccessGate gate) {
@@ -345,6 +385,11 @@ public final class GeoPigeonServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The served models (micro-batching counters, precisions). */
+    public ModelHolder models() {
+        return models;
+    }
+
     /** Stops accepting, lets running requests and jobs finish for up to 5 seconds each, then stops. */
     @Override
     public void close() {
@@ -354,6 +399,7 @@ public final class GeoPigeonServer implements AutoCloseable {
             runner.close(Duration.ofSeconds(5));
             janitor.close();
             readiness.close();
+            models.close(); // its micro-batchers and the other precisions it loaded; the bundle is the caller's
         }
     }
 }

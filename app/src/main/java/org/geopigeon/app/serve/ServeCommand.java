@@ -21,7 +21,9 @@ import org.geopigeon.app.serve.auth.Role;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.service.GeoPigeonConfig;
+import org.geopigeon.service.ModelSettings;
 import org.geopigeon.service.ServiceLimits;
 import org.geopigeon.service.store.Migrations;
 import picocli.CommandLine.Command;
@@ -133,10 +135,36 @@ public final class ServeCommand implements Callable<Integer> {
             description = "geolocations running or waiting at once; beyond: 503 BUSY (default 32)")
     int maxQueued;
 
+    @Option(names = "--precision", paramLabel = "P", description = "backbone arithmetic: auto, fp32, bf16, fp16 or"
+            + " int8 (default: $GEOPIGEON_PRECISION, else auto = bf16 where the hardware runs it natively and the"
+            + " bundle has the variant, else fp32)")
+    String precision;
+
+    @Option(names = "--no-precision-per-request", description = "refuse requests that ask for another precision than"
+            + " the server's (default: such a precision is loaded on the first request that asks and kept: one model"
+            + " per precision used)")
+    boolean fixedPrecision;
+
+    @Option(names = "--micro-batch", paramLabel = "N", description = "group concurrent requests into backbone passes"
+            + " of up to N images (1-" + ModelSettings.MAX_MICRO_BATCH + "; 0 = off; default: $GEOPIGEON_MICRO_BATCH,"
+            + " else off: measured not to pay on CPUs, see docs/service.md)")
+    Integer microBatch;
+
+    @Option(names = "--micro-batch-wait-ms", paramLabel = "MS", description = "longest a request waits for others"
+            + " to join its pass (0-10000; default: $GEOPIGEON_MICRO_BATCH_WAIT_MILLIS, else 5)")
+    Integer microBatchWaitMs;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        GeoPigeonConfig config = GeoPigeonConfig.fromEnvironment();
+        GeoPigeonConfig config;
+        try {
+            config = GeoPigeonConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            err.println("geopigeon serve: invalid setting: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         if (jdbc != null) {
             config = config.withJdbc(jdbc, config.jdbcUser(), config.jdbcPassword());
         }
@@ -151,6 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerSettings settings;
         try {
+            config = config.withModel(modelSettings(config.model()));
             settings = settings(config);
         } catch (IllegalArgumentException e) {
             err.println("geopigeon serve: " + e.getMessage());
@@ -166,10 +195,15 @@ public final class ServeCommand implements Callable<Integer> {
             return 3;
         }
         Path bundleDir = bundle != null ? BundleLocator.resolve(bundle) : config.bundle();
-        try (ModelBundle model = ModelBundle.load(bundleDir)) {
+        try (ModelBundle model = ModelBundle.load(bundleDir, config.model().precision())) {
+            err.println("backbone: " + model.backbone().precision() + " on " + model.backbone().device() + " ("
+                    + model.precisionReason() + ")" + (config.model().microBatching() ? "; micro-batches of up to "
+                    + config.model().microBatch() + " images within " + config.model().microBatchWait().toMillis()
+                    + " ms" : ""));
             Boundaries background = Boundaries.locate(boundaries, home(), Path.of("").toAbsolutePath(),
                     ServedModel.of(model).geocellFile());
-            return serve(settings, config.limits(), model, dataSource, redact(config.jdbcUrl()), background, err);
+            return serve(settings, config.limits(), config.model(), model, dataSource, redact(config.jdbcUrl()),
+                    background, err);
         } catch (BundleException e) {
             err.println("geopigeon serve: cannot load model bundle " + bundleDir + ": " + e.getMessage());
             err.flush();
@@ -179,6 +213,35 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+    }
+
+    /**
+     * The model settings: the environment's ({@code geopigeon.precision}, {@code geopigeon.microBatch}, ...) with the
+     * command-line options over them.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    ModelSettings modelSettings(ModelSettings fromEnvironment) {
+        ModelSettings m = fromEnvironment;
+        if (precision != null) {
+            try {
+                m = m.withPrecision(PrecisionChoice.parse(precision));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--precision: " + e.getMessage());
+            }
+        }
+        if (fixedPrecision) {
+            m = m.withPerRequest(false);
+        }
+        if (microBatch != null && (microBatch < 0 || microBatch > ModelSettings.MAX_MICRO_BATCH)) {
+            throw new IllegalArgumentException("--micro-batch must be 0 (off) to " + ModelSettings.MAX_MICRO_BATCH
+                    + ", got " + microBatch);
+        }
+        if (microBatchWaitMs != null && (microBatchWaitMs < 0 || microBatchWaitMs > 10_000)) {
+            throw new IllegalArgumentException("--micro-batch-wait-ms must be 0-10000, got " + microBatchWaitMs);
+        }
+        return m.withMicroBatch(microBatch != null ? microBatch : m.microBatch(),
+                microBatchWaitMs != null ? Duration.ofMillis(microBatchWaitMs) : m.microBatchWait());
     }
 
     /** @throws IllegalArgumentException naming the option that is wrong */
@@ -199,9 +262,10 @@ public final class ServeCommand implements Callable<Integer> {
         ServerSettings.Builder b = ServerSettings.defaults().toBuilder()
                 .bind(bind).port(port).authMode(noAuth ? AuthMode.LOOPBACK_ONLY : AuthMode.REQUIRED)
                 .trustProxyUser(trustProxyUser).proxyRole(Role.parse(proxyRole)).publicUrl(publicUrl)
-                .maxImageBytes(image).maxPixels(config.maxImagePixels()).maxConcurrent(config.maxConcurrent()).busyWait(config.busyWait())
-                .storeDefault(config.storeDefault()).maxQueued(Math.max(maxQueued, config.maxConcurrent()))
-                .threads(Math.max(64, Math.max(maxQueued, config.maxConcurrent()) + 16)).asyncQueue(asyncQueue)
+                .maxImageBytes(image).maxPixels(config.maxImagePixels()).maxConcurrent(config.inferenceSlots())
+                .busyWait(config.busyWait())
+                .storeDefault(config.storeDefault()).maxQueued(Math.max(maxQueued, config.inferenceSlots()))
+                .threads(Math.max(64, Math.max(maxQueued, config.inferenceSlots()) + 16)).asyncQueue(asyncQueue)
                 .readTimeout(Duration.ofSeconds(readTimeout)).headerTimeout(Duration.ofSeconds(headerTimeout))
                 .minDataRate(minUploadRate * 1024L).jobRetention(Duration.ofHours(jobRetentionHours))
                 .allowedHrefHosts(allowHrefHosts == null ? java.util.Set.of() : new LinkedHashSet<>(allowHrefHosts))
@@ -212,13 +276,13 @@ public final class ServeCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private int serve(ServerSettings settings, ServiceLimits limits, ModelBundle model, DataSource dataSource,
-                      String auditDb, Boundaries background, PrintWriter err) throws IOException {
+    private int serve(ServerSettings settings, ServiceLimits limits, ModelSettings modelSettings, ModelBundle model,
+                      DataSource dataSource, String auditDb, Boundaries background, PrintWriter err) throws IOException {
         PrintStream log = System.err;
         GeoPigeonServer server;
         try {
             // Migrations were applied by checkDatabase: the service needs no DDL rights from here on.
-            server = GeoPigeonServer.start(settings, limits, model, dataSource, false, background, log);
+            server = GeoPigeonServer.start(settings, limits, model, modelSettings, dataSource, false, background, log);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
         }

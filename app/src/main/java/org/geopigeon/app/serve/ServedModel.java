@@ -13,12 +13,19 @@ import org.geopigeon.engine.bundle.ModelBundle;
  * @param directory  the bundle folder
  * @param cellCount  number of geocells (classes)
  * @param refinement whether the bundle has a retrieval refinement index
+ * @param precision  the arithmetic the server's backbone runs in ({@code fp32}, {@code bf16}, ...), or null
  */
-public record ServedModel(BundleManifest manifest, Path directory, int cellCount, boolean refinement) {
+public record ServedModel(BundleManifest manifest, Path directory, int cellCount, boolean refinement,
+                          String precision) {
+
+    /** A model whose precision is not known. */
+    public ServedModel(BundleManifest manifest, Path directory, int cellCount, boolean refinement) {
+        this(manifest, directory, cellCount, refinement, null);
+    }
 
     public static ServedModel of(ModelBundle bundle) {
         return new ServedModel(bundle.manifest(), bundle.directory(), bundle.geocells().size(),
-                bundle.refinement().isPresent());
+                bundle.refinement().isPresent(), bundle.backbone().precision().id());
     }
 
     public String name() {
@@ -47,6 +54,9 @@ public record ServedModel(BundleManifest manifest, Path directory, int cellCount
         o.put("format", manifest.format());
         o.put("geocells", cellCount);
         o.put("refinement", refinement);
+        if (precision != null) {
+            o.put("precision", precision);
+        }
         if (manifest.backbone() != null) {
             ObjectNode b = o.putObject("backbone");
             b.put("input_size", manifest.backbone().inputSize());

@@ -20,14 +20,15 @@ import org.geopigeon.service.store.StoreException;
 /**
  * Reads stored predictions back as the service's answer model from the {@code geopigeon.predicted_points} and
  * {@code geopigeon.predicted_cells} views (the layers GeoServer and QGIS publish), so the viewer shows exactly
- * what those clients see. The EXIF point, audit id, pixel hashes and timings come from the predictions table.
+ * what those clients see (precision and GPS source included). The EXIF point, audit id, pixel hashes and timings come from the predictions table.
  */
 public final class StoredPredictions {
 
     private static final String POINT_COLUMNS = "pp.prediction_id, pp.confidence, pp.refined, pp.panorama, pp.top_k,"
             + " pp.created, pp.model, pp.top1_cell_id, pp.top1_cell_name, pp.top1_country, pp.exif_distance_km,"
             + " ST_Y(pp.geom) AS lat, ST_X(pp.geom) AS lon, ST_Y(p.exif) AS exif_lat, ST_X(p.exif) AS exif_lon,"
-            + " p.audit_id, p.image_sha256, p.timings::text AS timings, coalesce(m.trained, false) AS trained"
+            + " p.audit_id, p.image_sha256, p.timings::text AS timings, coalesce(m.trained, false) AS trained,"
+            + " pp.precision, pp.gps_source"
             + " FROM geopigeon.predicted_points pp"
             + " JOIN geopigeon.predictions p ON p.id = pp.prediction_id"
             + " LEFT JOIN geopigeon.models m ON m.name = pp.model"
@@ -119,9 +120,10 @@ public final class StoredPredictions {
         OffsetDateTime created = rs.getObject("created", OffsetDateTime.class);
         return new GeolocationResult.Estimate(GeolocationResult.degrees(rs.getDouble("lat")),
                 GeolocationResult.degrees(rs.getDouble("lon")), rs.getDouble("confidence"), rs.getBoolean("refined"),
-                rs.getString("model"), rs.getBoolean("trained"), rs.getLong("prediction_id"), audit,
-                rs.getInt("top_k"), rs.getBoolean("panorama"), hashes(rs.getArray("image_sha256")), null, exif,
-                exifKm, timings(rs.getString("timings")), created == null ? null : created.toString());
+                rs.getString("model"), rs.getBoolean("trained"), rs.getString("precision"),
+                rs.getLong("prediction_id"), audit, rs.getInt("top_k"), rs.getBoolean("panorama"),
+                hashes(rs.getArray("image_sha256")), null, exif, rs.getString("gps_source"), exifKm,
+                timings(rs.getString("timings")), created == null ? null : created.toString());
     }
 
     private static List<String> hashes(Array array) throws SQLException {

@@ -109,6 +109,13 @@ class OgcApiTest {
         assertEquals(1, d.get("inputs").get("purpose").get("minOccurs").asInt(), "purpose is required");
         assertEquals(50, d.get("inputs").get("topK").get("schema").get("maximum").asInt());
         assertEquals("boolean", d.get("inputs").get("store").get("schema").get("type").asText());
+        JsonNode precision = d.get("inputs").get("precision");
+        assertEquals(0, precision.get("minOccurs").asInt(), "precision is optional");
+        assertEquals("auto", precision.get("schema").get("default").asText());
+        assertEquals(List.of("auto", "fp32", "bf16", "fp16", "int8"), texts(precision.get("schema").get("enum")));
+        String own = svc.bundle.backbone().precision().id();
+        assertTrue(precision.get("description").asText().contains("the server's own, " + own),
+                precision.get("description").asText());
         assertEquals(Set.of("cells", "location"), fieldNames(d.get("outputs")));
         assertTrue(d.get("jobControlOptions").toString().contains("async-execute"));
         assertTrue(linkHref(d, "http://www.opengis.net/def/rel/ogc/1.0/execute").endsWith("/processes/geolocate/execution"));
@@ -201,7 +208,73 @@ class OgcApiTest {
         double km = org.geopigeon.engine.geo.Haversine.km(gps.get("lat").asDouble(), gps.get("lon").asDouble(),
                 p.get("lat").asDouble(), p.get("lon").asDouble());
         assertEquals(km, p.get("exif_distance_km").asDouble(), 0.01);
+        assertEquals("exif", p.get("gps_source").asText(), "the position came from the EXIF GPS block");
     }
+
+    @Test
+    void aPositionFoundOnlyInTheXmpPacketSaysSoInTheLocationAndTheStoredPrediction() throws Exception {
+        byte[] photo = java.nio.file.Files.readAllBytes(RunningService.REPO.resolve(
+                "engine/src/test/resources/ingest/x01_xmp_dms_attributes.jpg"));
+        ObjectNode req = geolocate("checking an XMP-only position", photo, "store", "true");
+        req.putObject("outputs").putObject("location");
+        Reply r = svc.execute("geolocate", Role.ANALYST, req);
+        assertEquals(200, r.status(), r.body());
+        JsonNode p = r.json().get("properties");
+        assertEquals(48.858222, p.get("exif_gps").get("lat").asDouble(), 1e-6, "Paris, from the XMP packet");
+        assertEquals("xmp", p.get("gps_source").asText());
+        JsonNode stored = svc.get("/predictions/" + p.get("prediction_id").asLong(), Role.ANALYST).json();
+        JsonNode estimate = stored.get("features").get(0).get("properties");
+        assertEquals("xmp", estimate.get("gps_source").asText(), "read back from predicted_points");
+        assertEquals(p.get("precision").asText(), estimate.get("precision").asText());
+    }
+
+    // ------------------------------------------------------------------ precision
+
+    @Test
+    void autoOrNothingRunsTheServersOwnPrecisionAndSaysSoInTheLocationTheAuditRowAndTheStoredPrediction()
+            throws Exception {
+        String own = svc.bundle.backbone().precision().id();
+        for (String asked : new String[] {null, "\"auto\"", "\"" + own.toUpperCase(java.util.Locale.ROOT) + "\""}) {
+            ObjectNode req = asked == null ? geolocate("precision " + asked, jpeg(8), "store", "true")
+                    : geolocate("precision " + asked, jpeg(8), "store", "true", "precision", asked);
+            req.putObject("outputs").putObject("location");
+            Reply r = svc.execute("geolocate", Role.ANALYST, req);
+            assertEquals(200, r.status(), r.body());
+            JsonNode p = r.json().get("properties");
+            assertEquals(own, p.get("precision").asText(), "asked " + asked);
+            AuditRow row = svc.auditRow(p.get("audit_id").asLong());
+            assertEquals(own, row.parameters().get("precision").asText());
+            JsonNode stored = svc.get("/predictions/" + p.get("prediction_id").asLong(), Role.ANALYST).json();
+            assertEquals(own, stored.get("features").get(0).get("properties").get("precision").asText());
+        }
+    }
+
+    @Test
+    void aRequestMayAskForAnotherPrecisionTheBundleHasWhichIsLoadedOnceAndShared() throws Exception {
+        String own = svc.bundle.backbone().precision().id();
+        String other = own.equals("int8") ? "fp32" : "int8";
+        JsonNode first = null;
+        for (int i = 0; i < 2; i++) {
+            ObjectNode req = geolocate("precision " + other, jpeg(9), "store", "false", "precision", "\"" + other + "\"");
+            req.putObject("outputs").putObject("location");
+            Reply r = svc.execute("geolocate", Role.ANALYST, req);
+            assertEquals(200, r.status(), r.body());
+            JsonNode p = r.json().get("properties");
+            assertEquals(other, p.get("precision").asText());
+            AuditRow row = svc.auditRow(p.get("audit_id").asLong());
+            assertEquals(other, row.parameters().get("precision").asText());
+            assertEquals(other, row.parameters().get("precision_requested").asText());
+            if (first == null) {
+                first = p;
+            } else {
+                assertEquals(first.get("lat").asDouble(), p.get("lat").asDouble(), 0, "the same model answered");
+            }
+        }
+        assertTrue(svc.server.models().precisions().contains(org.geopigeon.engine.model.Precision.parse(other)));
+    }
+
+
+    // ------------------------------------------------------------------ bad input
 
     // ------------------------------------------------------------------ bad input
 
@@ -212,6 +285,9 @@ class OgcApiTest {
         check(geolocate("p", jpeg(1), "topK", "\"many\""), 400, "INVALID_TOP_K", "topK");
         check(geolocate("p", jpeg(1), "topK", "99"), 400, "INVALID_TOP_K", "50");
         check(geolocate("p", jpeg(1), "store", "\"maybe\""), 400, "INVALID_PARAMETER", "store");
+        check(geolocate("p", jpeg(1), "precision", "\"fp8\""), 400, "INVALID_PRECISION", "unknown precision 'fp8'");
+        check(geolocate("p", jpeg(1), "precision", "16"), 400, "INVALID_PRECISION", "must be a string");
+        check(geolocate("p", jpeg(1), "precision", "\"fp16\""), 400, "INVALID_PRECISION", "CUDA GPU");
         check(geolocate(null, jpeg(1)), 400, "INVALID_PURPOSE", "purpose");
         check(geolocate("p", List.of(jpeg(1), jpeg(2))), 400, "INVALID_IMAGE_COUNT", "4 views");
         check(geolocate("p", new byte[] {1, 2, 3}), 415, "INVALID_IMAGE", "image 1 of 1");
@@ -427,5 +503,11 @@ class OgcApiTest {
         Set<String> s = new HashSet<>();
         n.fieldNames().forEachRemaining(s::add);
         return s;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 }

@@ -99,6 +99,14 @@ final class RunningService implements AutoCloseable {
                 new PrintStream(System.err, true, StandardCharsets.UTF_8));
     }
 
+    /** Another server on the same bundle with model settings (micro-batching, per-request precisions). */
+    static GeoPigeonServer start(ServerSettings settings, ModelBundle bundle, org.geopigeon.service.ModelSettings models,
+                                 DataSource dataSource) throws IOException {
+        Boundaries boundaries = Boundaries.locate(null, null, REPO, ServedModel.of(bundle).geocellFile());
+        return GeoPigeonServer.start(settings.toBuilder().port(0).build(), bundle, models, dataSource, false,
+                boundaries, new PrintStream(System.err, true, StandardCharsets.UTF_8));
+    }
+
     /** Test defaults: port 0, tokens re-checked at every request (revocation is immediate). */
     static ServerSettings settings() {
         return ServerSettings.defaults().toBuilder().port(0).tokenCacheTtl(Duration.ZERO).build();

@@ -62,6 +62,35 @@ class ServeCommandTest {
     }
 
     @Test
+    void badPrecisionAndMicroBatchOptionsAreUsageErrorsNamingTheOption() {
+        String db = "jdbc:postgresql://127.0.0.1:9/none?user=x";
+        Run p = run("serve", "--port", "0", "--precision", "fp64", "--jdbc", db);
+        assertEquals(2, p.exit(), p.err());
+        assertTrue(p.err().contains("--precision: unknown precision 'fp64'"), p.err());
+        Run b = run("serve", "--port", "0", "--micro-batch", "65", "--jdbc", db);
+        assertEquals(2, b.exit(), b.err());
+        assertTrue(b.err().contains("--micro-batch must be 0 (off) to 64, got 65"), b.err());
+        Run w = run("serve", "--port", "0", "--micro-batch", "8", "--micro-batch-wait-ms", "20000", "--jdbc", db);
+        assertEquals(2, w.exit(), w.err());
+        assertTrue(w.err().contains("--micro-batch-wait-ms must be 0-10000"), w.err());
+    }
+
+    @Test
+    void microBatchingWidensTheInferenceSlotsToTheBatchSize() {
+        ServeCommand c = new ServeCommand();
+        c.microBatch = 8;
+        c.microBatchWaitMs = 3;
+        c.precision = "int8";
+        org.geopigeon.service.ModelSettings m = c.modelSettings(org.geopigeon.service.ModelSettings.DEFAULT);
+        assertEquals(8, m.microBatch());
+        assertEquals(java.time.Duration.ofMillis(3), m.microBatchWait());
+        assertEquals(org.geopigeon.engine.model.PrecisionChoice.INT8, m.precision());
+        org.geopigeon.service.GeoPigeonConfig config = org.geopigeon.service.GeoPigeonConfig.from(k -> null, k -> null)
+                .withModel(m);
+        assertEquals(8, config.limits().maxConcurrent(), "each request of a batch holds an inference slot");
+    }
+
+    @Test
     void helpDescribesTheOgcApiTokensAndLimits() {
         StringWriter out = new StringWriter();
         CommandLine cmd = new CommandLine(new GeoPigeonCli());
@@ -70,7 +99,8 @@ class ServeCommandTest {
         String help = out.toString();
         for (String expected : new String[] {"OGC API - Processes", "token create", "--no-auth", "--trust-proxy-user",
                 "--max-upload-mb", "4/3", "--allow-href-host", "--enable-echo-process", "--basemap-url",
-                "--min-upload-rate", "--read-timeout", "--job-retention-hours", "never on disk"}) {
+                "--min-upload-rate", "--read-timeout", "--job-retention-hours", "never on disk", "--precision",
+                "--no-precision-per-request", "--micro-batch", "--micro-batch-wait-ms"}) {
             assertTrue(help.contains(expected), "serve --help mentions " + expected + ":\n" + help);
         }
     }

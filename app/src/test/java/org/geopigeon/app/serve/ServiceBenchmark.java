@@ -28,16 +28,23 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import org.geopigeon.app.serve.auth.Role;
+import org.geopigeon.engine.model.MicroBatchingBackbone;
+import org.geopigeon.service.ModelSettings;
 
 /**
  * The service's closing numbers (run by tools/bench_service.sh; prints, asserts nothing):
  * <ol>
  *   <li>synchronous executions of geolocate (one 320x240 JPEG, default store, results document) at 1, 4 and 16
- *       concurrent clients: requests/s and latency percentiles;</li>
+ *       concurrent clients: requests/s and latency percentiles, first with micro-batching off (2 inference slots,
+ *       each request runs its own backbone passes), then on the same bundle, database and JVM with micro-batching on
+ *       (max batch and wait from the arguments; inference slots = max batch, as {@code serve --micro-batch} sets
+ *       them), with the mean images per backbone pass;</li>
  *   <li>16 clients uploading a 25 MB JPEG at once: peak heap, direct buffers and resident memory of the JVM
- *       (server and clients; the clients stream their bodies from a file, so they hold none).</li>
+ *       (server and clients; the clients stream their bodies from a file, so they hold none); skipped with
+ *       {@code --no-uploads}.</li>
  * </ol>
- * The service runs in this JVM with the demo bundle on a throwaway PostGIS, as in the tests.
+ * Arguments: {@code [SECONDS_PER_LEVEL (20)] [MICRO_BATCH (8)] [WAIT_MS (5)] [--no-uploads]}. The service runs in
+ * this JVM with the demo bundle on a throwaway PostGIS, as in the tests.
  */
 public final class ServiceBenchmark {
 
@@ -45,41 +52,81 @@ public final class ServiceBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        List<String> a = new ArrayList<>(List.of(args));
+        boolean uploads = !a.remove("--no-uploads");
+        int seconds = a.size() > 0 ? Integer.parseInt(a.get(0)) : 20;
+        int batch = a.size() > 1 ? Integer.parseInt(a.get(1)) : 8;
+        int waitMs = a.size() > 2 ? Integer.parseInt(a.get(2)) : 5;
         try (RunningService svc = RunningService.start("bench")) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             String token = svc.token(Role.ANALYST);
             ObjectNode req = RunningService.geolocate("service benchmark", RunningService.jpeg(1));
             req.put("response", "document");
             byte[] body = RunningService.bytes(req);
-            System.out.printf("GeoPigeon service benchmark: %d cores, max heap %d MiB, inference slots %d, model %s%n",
-                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                    svc.server.metrics() == null ? -1 : RunningService.settings().maxConcurrent(),
-                    svc.bundle.manifest().name());
-            run(http, svc, token, body, 2, 5, false); // warm-up
+            System.out.printf("GeoPigeon service benchmark: %d cores, max heap %d MiB, model %s, backbone %s on %s,"
+                            + " load average %s%n", Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().maxMemory() >> 20, svc.bundle.manifest().name(),
+                    svc.bundle.backbone().precision(), svc.bundle.backbone().device(), loadAverage());
             System.out.println("sync execution (320x240 JPEG, store on, document response), " + seconds + " s each:");
-            System.out.println("clients  requests  errors  req/s   p50 ms  p95 ms  p99 ms");
-            for (int clients : new int[] {1, 4, 16}) {
-                run(http, svc, token, body, clients, seconds, true);
+            System.out.println("micro-batching  slots  clients  requests  errors  req/s   p50 ms  p95 ms  p99 ms"
+                    + "  images/pass");
+            int slots = RunningService.settings().maxConcurrent();
+            levels(http, svc.server, token, body, seconds, "off", slots);
+            ServerSettings on = RunningService.settings().toBuilder().maxConcurrent(Math.max(slots, batch)).build();
+            ModelSettings batching = ModelSettings.DEFAULT.withMicroBatch(batch, Duration.ofMillis(waitMs));
+            try (GeoPigeonServer server = RunningService.start(on, svc.bundle, batching, svc.db.dataSource())) {
+                levels(http, server, token, body, seconds, "on " + batch + "/" + waitMs + "ms", on.maxConcurrent());
             }
-            uploads(http, svc, token);
+            System.out.println("load average after: " + loadAverage());
+            if (uploads) {
+                uploads(http, svc, token);
+            }
         }
     }
 
-    private static void run(HttpClient http, RunningService svc, String token, byte[] body, int clients, int seconds,
-                            boolean print) throws Exception {
+    private static void levels(HttpClient http, GeoPigeonServer server, String token, byte[] body, int seconds,
+                               String mode, int slots) throws Exception {
+        run(http, server, token, body, 2, 5, null); // warm-up
+        for (int clients : new int[] {1, 4, 16}) {
+            MicroBatchingBackbone.Stats before = server.models().microBatchStats();
+            String prefix = String.format("%-14s  %5d", mode, slots);
+            run(http, server, token, body, clients, seconds, prefix);
+            MicroBatchingBackbone.Stats after = server.models().microBatchStats();
+            if (after == null) {
+                System.out.println("            1");
+            } else {
+                long passes = after.batches() - before.batches();
+                long images = after.images() - before.images();
+                System.out.printf("  %11.2f%n", passes == 0 ? 0 : (double) images / passes);
+            }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** @param prefix printed before the figures (without a line end), or null for a silent warm-up */
+    private static void run(HttpClient http, GeoPigeonServer server, String token, byte[] body, int clients,
+                            int seconds, String prefix) throws Exception {
         List<Double> ms = Collections.synchronizedList(new ArrayList<>());
         AtomicLong errors = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
+        java.net.URI uri = server.uri().resolve("processes/geolocate/execution");
         for (int c = 0; c < clients; c++) {
             fs.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     long s = System.nanoTime();
                     try {
-                        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(svc.uri("/processes/geolocate/execution"))
+                        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri)
                                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofSeconds(120))
                                 .build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -101,11 +148,11 @@ public final class ServiceBenchmark {
         pool.shutdown();
         List<Double> sorted = new ArrayList<>(ms);
         Collections.sort(sorted);
-        if (!print) {
+        if (prefix == null) {
             return;
         }
-        System.out.printf("%7d  %8d  %6d  %5.1f  %6.0f  %6.0f  %6.0f%n", clients, sorted.size(), errors.get(),
-                sorted.size() / wall, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
+        System.out.printf("%s  %7d  %8d  %6d  %5.1f  %6.0f  %6.0f  %6.0f", prefix, clients, sorted.size(),
+                errors.get(), sorted.size() / wall, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
     }
 
     private static double pct(List<Double> sorted, int p) {

@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.Backbone;
@@ -168,10 +167,9 @@ public final class ModelBundle implements AutoCloseable {
         if (backbone == null) {
             PrecisionResolver.Resolution r;
             try {
-                // The precision variants carry forward() only; a head in CLIP's joint space needs the
-                // clip.imageFeatures method, which only the fp32 export has.
-                r = PrecisionResolver.resolve(choice, ComputeTarget.detect(),
-                        m.headTakesClipImage() ? Set.of() : variantFiles.keySet());
+                // A head in CLIP's joint space embeds with the clip.imageFeatures method: a variant serves it
+                // when it declares that method (checked below, before the module is loaded).
+                r = PrecisionResolver.resolve(choice, ComputeTarget.detect(), variantFiles.keySet());
             } catch (IOException | IllegalArgumentException e) {
                 throw new BundleException(backboneFile, "cannot load the backbone in precision " + choice + ": "
                         + e.getMessage(), e);
@@ -180,6 +178,9 @@ public final class ModelBundle implements AutoCloseable {
             if (!Files.isRegularFile(file)) {
                 throw new BundleException(file, "file named in " + MANIFEST + " (backbone.variants."
                         + r.precision() + ") is missing");
+            }
+            if (m.headTakesClipImage() && r.precision() != Precision.FP32) {
+                requireMethod(file, r.precision(), m.clip().imageFeatures());
             }
             backboneName = file;
             reason = r.reason();
@@ -206,6 +207,26 @@ public final class ModelBundle implements AutoCloseable {
             throw e;
         }
         return new ModelBundle(folder, m, backbone, head, cells, refinement, reason);
+    }
+
+    /**
+     * Refuses a precision variant that lacks the method a CLIP joint-space head embeds with: variants written by
+     * {@code tools/export_precision_variants.py} before it exported that method carry {@code forward} only.
+     */
+    private static void requireMethod(Path file, Precision p, String method) throws BundleException {
+        VariantDeclaration d;
+        try {
+            d = VariantDeclaration.read(file);
+        } catch (IOException e) {
+            throw new BundleException(file, "backbone failed to load: " + e.getMessage(), e);
+        }
+        if (!d.has(method)) {
+            throw new BundleException(file, "this " + p + " precision variant has no '" + method + "' method, which"
+                    + " the head of this bundle (headInput clip-image: CLIP's projected image embedding) embeds with;"
+                    + " the variant was written before tools/export_precision_variants.py exported that method."
+                    + " Rewrite it with /usr/bin/python3 tools/export_precision_variants.py --bundle "
+                    + file.getParent() + " --precisions " + p + " --force, or run with --precision fp32");
+        }
     }
 
     /**

@@ -51,6 +51,9 @@ public final class PretrainedBundleWriter {
                     skip.add(f);
                 }
             }
+            // The base's precision variants hold the weights before training: they are not copied, and the
+            // manifest lists none (tools/export_precision_variants.py writes new ones from the trained backbone.pt).
+            skip.addAll(m.backbone().variants().values());
             BundleFolder.copyBase(base, tmp, skip);
             Path backbone = tmp.resolve(m.backbone().file());
             CaptionPretrainer.Result r = new CaptionPretrainer(config, progress).train(clip, photos, backbone);
@@ -81,6 +84,9 @@ public final class PretrainedBundleWriter {
             manifest.putNull("head");
             manifest.putNull("refinement");
             manifest.remove("headInput");
+            if (manifest.path("backbone") instanceof ObjectNode backboneSection) {
+                backboneSection.remove("variants");
+            }
             manifest.remove("headSource");
             MAPPER.writeValue(tmp.resolve("manifest.json").toFile(), manifest);
             BundleFolder.publish(tmp, out);

@@ -6,6 +6,8 @@ public enum ErrorCode {
     INVALID_TOP_K(Outcome.REFUSED),
     INVALID_IMAGE_COUNT(Outcome.REFUSED),
     INVALID_IMAGE(Outcome.REFUSED),
+    /** The request asked for a backbone precision the server cannot answer in (missing variant, hardware, policy). */
+    INVALID_PRECISION(Outcome.REFUSED),
     /** The request envelope was unusable (size, media type, multipart syntax, origin, parameters). */
     INVALID_REQUEST(Outcome.REFUSED),
     /** All inference slots stayed busy for the configured wait. */

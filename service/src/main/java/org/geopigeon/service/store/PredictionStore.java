@@ -23,7 +23,8 @@ import org.locationtech.jts.io.WKBWriter;
 /**
  * Writes models, geocells and predictions to the {@code geopigeon} schema. Every write of a
  * prediction carries its audit row in the same transaction: if the audit row cannot be written,
- * nothing is stored and the caller gets an exception.
+ * nothing is stored and the caller gets an exception. A prediction is stored with the precision its
+ * backbone ran in and the source of the photo's GPS position (migration V12).
  */
 public final class PredictionStore {
 
@@ -181,10 +182,10 @@ public final class PredictionStore {
     static long insertPrediction(Connection c, RegisteredModel model, AuditEntry entry, Prediction p, int topK)
             throws SQLException {
         String sql = "INSERT INTO geopigeon.predictions (model_id, geocell_set_id, location, confidence, refined,"
-                + " top1_class_index, image_sha256, exif, panorama, top_k, timings) VALUES (?, ?,"
+                + " top1_class_index, image_sha256, exif, panorama, top_k, timings, precision, gps_source) VALUES (?, ?,"
                 + " ST_SetSRID(ST_MakePoint(?, ?), 4326), ?, ?, ?, ?,"
                 + " CASE WHEN ?::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(?, ?), 4326) END,"
-                + " ?, ?, ?::jsonb) RETURNING id";
+                + " ?, ?, ?::jsonb, ?, ?) RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, model.modelId());
             ps.setInt(2, model.geocellSetId());
@@ -210,6 +211,8 @@ public final class PredictionStore {
             ps.setBoolean(12, entry.imageSha256().size() == Geolocator.PANORAMA_VIEWS);
             ps.setInt(13, topK);
             ps.setString(14, Json.write(timings(p.timings())));
+            ps.setString(15, p.precision() == null ? null : p.precision().id());
+            ps.setString(16, exif == null || p.gpsSource() == null ? null : p.gpsSource().id());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

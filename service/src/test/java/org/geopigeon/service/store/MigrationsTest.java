@@ -61,6 +61,35 @@ class MigrationsTest {
     }
 
     @Test
+    void predictedPointsKeepsV6sColumnsAndGainsPrecisionAndGpsSourceAtTheEnd() throws Exception {
+        TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("points_columns");
+        List<String> columns = new java.util.ArrayList<>();
+        try (Connection c = db.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_schema ="
+                     + " 'geopigeon' AND table_name = 'predicted_points' ORDER BY ordinal_position")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        assertEquals(List.of("fid", "prediction_id", "confidence", "refined", "panorama", "top_k", "created", "model",
+                "top1_cell_id", "top1_cell_name", "top1_country", "exif_distance_km", "geom", "exif_geom",
+                "error_line", "precision", "gps_source"), columns, "layers published from V6's view keep working");
+    }
+
+    @Test
+    void theAuditLogSaysWhichWritersKeyTheirRows() throws Exception {
+        TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("audit_comments");
+        try (Connection c = db.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT col_description('geopigeon.audit_log'::regclass, attnum) FROM"
+                     + " pg_attribute WHERE attrelid = 'geopigeon.audit_log'::regclass AND attname = 'request_key'")) {
+            rs.next();
+            String comment = rs.getString(1);
+            assertTrue(comment.contains("Spark batch job") && comment.contains("accepted ones included")
+                    && comment.contains("spool"), comment);
+        }
+    }
+
+    @Test
     void scriptsRunByHandInVersionOrderThenFlywayBaselinesOverThem() throws Exception {
         TestDatabase db = ThrowawayPostgis.get().createDatabase("byhand");
         Path sql = sqlFolder();

@@ -13,6 +13,7 @@ import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.Problem;
 import org.geopigeon.app.serve.http.ProblemException;
 import org.geopigeon.service.ImageProblem;
+import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.predict.LocateOptions;
 import org.geopigeon.engine.predict.Stage;
 import org.geopigeon.engine.predict.StageListener;
@@ -20,24 +21,35 @@ import org.geopigeon.service.store.ErrorCode;
 
 /**
  * The {@code geolocate} process: where was this photo taken? Inputs {@code image} (1 photo or the 4 views of
- * a panorama, base64 JPEG/PNG/WebP), {@code purpose} (required, audited), {@code topK}, {@code store};
+ * a panorama, base64 JPEG/PNG/WebP), {@code purpose} (required, audited), {@code topK}, {@code store},
+ * {@code precision} (auto, fp32, bf16, fp16, int8: see {@link ServedPrecisions});
  * outputs {@code cells} and {@code location} (see {@link GeolocateOutputs}). Every execution leaves one audit
  * row: the service writes it for requests it sees, this class for inputs it refuses before.
  */
 public final class GeolocateProcess implements OgcProcess {
 
     public static final String ID = "geolocate";
+    static final String PRECISION = "precision";
     static final int MAX_PURPOSE_CHARS = 2000;
 
     private final GeolocationAdapter adapter;
     private final RefusalAudit refusals;
     private final ProcessSpec spec;
 
+    /**
+     * @param precisions what the server answers in, for the {@code precision} input's description
+     */
     public GeolocateProcess(GeolocationAdapter adapter, RefusalAudit refusals, ObjectMapper mapper, boolean storeDefault,
-                            int defaultTopK) {
+                            int defaultTopK, ServedPrecisions precisions) {
         this.adapter = adapter;
         this.refusals = refusals;
-        this.spec = describe(mapper, storeDefault, defaultTopK);
+        this.spec = describe(mapper, storeDefault, defaultTopK, precisions);
+    }
+
+    /** A process whose server answers in one precision, not named in its description. */
+    public GeolocateProcess(GeolocationAdapter adapter, RefusalAudit refusals, ObjectMapper mapper, boolean storeDefault,
+                            int defaultTopK) {
+        this(adapter, refusals, mapper, storeDefault, defaultTopK, ServedPrecisions.UNKNOWN);
     }
 
     @Override
@@ -98,7 +110,8 @@ public final class GeolocateProcess implements OgcProcess {
         }
         Integer topK = integer(request, "topK");
         Boolean store = bool(request, "store");
-        return new GeolocateRequest(images, purpose, topK, store, caller, extra);
+        PrecisionChoice precision = precision(request);
+        return new GeolocateRequest(images, purpose, topK, store, caller, extra, precision);
     }
 
     /** A stage listener reporting progress to the job and stopping when it is dismissed. */
@@ -124,7 +137,7 @@ public final class GeolocateProcess implements OgcProcess {
     public static ProblemException problem(GeolocationFailure f, boolean legacy) {
         int status = switch (f.code()) {
             case INVALID_PURPOSE -> legacy ? 422 : 400;
-            case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_REQUEST -> 400;
+            case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_REQUEST, INVALID_PRECISION -> 400;
             case INVALID_IMAGE -> f.imageProblem() == null ? 400 : imageStatus(f.imageProblem());
             case BUSY, CANCELLED, MODEL_UNAVAILABLE, STORE_FAILED -> 503;
             case INFERENCE_FAILED -> 500;
@@ -184,6 +197,23 @@ public final class GeolocateProcess implements OgcProcess {
                 + ", got " + n);
     }
 
+    /** The {@code precision} input: auto, fp32, bf16, fp16 or int8 (any case), or null when not given. */
+    private static PrecisionChoice precision(ExecuteRequest r) {
+        JsonNode n = single(r, PRECISION);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw ProblemException.of(400, "INVALID_PRECISION", "precision must be a string (auto, fp32, bf16, fp16 or"
+                    + " int8), got " + n);
+        }
+        try {
+            return PrecisionChoice.parse(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.of(400, "INVALID_PRECISION", e.getMessage());
+        }
+    }
+
     private static Boolean bool(ExecuteRequest r, String id) {
         JsonNode n = single(r, id);
         if (n == null) {
@@ -200,7 +230,7 @@ public final class GeolocateProcess implements OgcProcess {
         };
     }
 
-    private static ProcessSpec describe(ObjectMapper m, boolean storeDefault, int defaultTopK) {
+    private static ProcessSpec describe(ObjectMapper m, boolean storeDefault, int defaultTopK, ServedPrecisions p) {
         ObjectNode image = m.createObjectNode();
         ArrayNode oneOf = image.putArray("oneOf");
         for (String type : List.of("image/jpeg", "image/png", "image/webp")) {
@@ -211,6 +241,11 @@ public final class GeolocateProcess implements OgcProcess {
         ObjectNode topK = m.createObjectNode().put("type", "integer").put("minimum", 1)
                 .put("maximum", LocateOptions.MAX_TOP_K).put("default", defaultTopK);
         ObjectNode store = m.createObjectNode().put("type", "boolean").put("default", storeDefault);
+        ObjectNode precision = m.createObjectNode().put("type", "string").put("default", "auto");
+        ArrayNode values = precision.putArray("enum");
+        for (PrecisionChoice c : PrecisionChoice.values()) {
+            values.add(c.id());
+        }
         ObjectNode cells = m.createObjectNode().put("type", "object").put("format", "geojson-feature-collection")
                 .put("contentMediaType", JsonBodies.GEOJSON);
         ObjectNode location = m.createObjectNode().put("type", "object").put("format", "geojson-feature")
@@ -229,12 +264,15 @@ public final class GeolocateProcess implements OgcProcess {
                         new InputSpec("topK", "Cells", "How many of the most probable cells to return.", 0, 1, topK,
                                 false, null),
                         new InputSpec("store", "Store", "Keep the prediction in PostGIS (the layers GeoServer and"
-                                + " QGIS publish). An audit row is written either way.", 0, 1, store, false, null)),
+                                + " QGIS publish). An audit row is written either way.", 0, 1, store, false, null),
+                        new InputSpec(PRECISION, "Precision", p.describe(), 0, 1, precision, false, null)),
                 List.of(new OutputSpec(GeolocateOutputs.CELLS, "Ranked cells", "The topK most probable geocells as a"
                                 + " GeoJSON FeatureCollection of (Multi)Polygons, rank 1 first, with their"
                                 + " probability.", cells, JsonBodies.GEOJSON),
                         new OutputSpec(GeolocateOutputs.LOCATION, "Location", "The point estimate as a GeoJSON Feature"
-                                + " with confidence, model, the photo's EXIF GPS position and its distance when the"
-                                + " file has one, and the audit and prediction ids.", location, JsonBodies.GEOJSON)));
+                                + " with confidence, model, the precision the backbone ran in, the photo's own GPS"
+                                + " position with its source in the file (gps_source: exif or xmp) and its distance"
+                                + " when the file has one, and the audit and prediction ids.", location,
+                                JsonBodies.GEOJSON)));
     }
 }

@@ -79,8 +79,8 @@ public final class GeolocationAdapter {
                     .map(i -> ImageUpload.of(i.bytes(), i.mediaType(), i.name())).toList();
             boolean store = request.store() != null ? request.store() : storeDefault;
             Located located = service.locate(new LocateRequest(images, request.purpose(), request.topK(), store,
-                    request.caller().context(), auditParameters(request)), listener == null ? StageListener.NONE
-                    : listener);
+                    request.caller().context(), auditParameters(request), null, request.precision()),
+                    listener == null ? StageListener.NONE : listener);
             measured = true;
             return new GeolocationOutcome(located, model.trained());
         } catch (GeolocationException e) {

@@ -158,8 +158,8 @@
       const er = named(state.config.styles.exif, 'exif_gps');
       const marker = L.marker(exif, {
         icon: L.divIcon({ className: 'exif-marker', iconSize: [er.size, er.size] }),
-        title: 'EXIF GPS position of the photo',
-      }).bindTooltip(`EXIF GPS ${fmtLatLon(p.exif_gps.lat, p.exif_gps.lon)}`).addTo(state.result);
+        title: `GPS position of the photo (${gpsSource(p)})`,
+      }).bindTooltip(`GPS ${fmtLatLon(p.exif_gps.lat, p.exif_gps.lon)} (${gpsSource(p)})`).addTo(state.result);
       const icon = marker.getElement();
       icon.style.background = er.fill;
       icon.style.borderColor = er.stroke;
@@ -168,6 +168,13 @@
     }
     state.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
     fillResult(location, cells);
+  }
+
+  /** Where in the file the photo's own position was read: the EXIF GPS block or the XMP packet. */
+  function gpsSource(p) {
+    if (p.gps_source === 'xmp') return 'from the XMP packet';
+    if (p.gps_source === 'exif') return 'from EXIF';
+    return 'source not recorded';
   }
 
   function fillResult(location, cells) {
@@ -184,12 +191,13 @@
     row('Estimate', fmtLatLon(p.lat, p.lon));
     row('Confidence', `${p.confidence.toFixed(3)} (1 - normalised entropy)`);
     if (p.exif_gps) {
-      row('EXIF GPS', fmtLatLon(p.exif_gps.lat, p.exif_gps.lon));
+      row('Photo GPS', `${fmtLatLon(p.exif_gps.lat, p.exif_gps.lon)} (${gpsSource(p)})`);
       row('Error', fmtKm(p.exif_distance_km));
     } else {
-      row('EXIF GPS', 'none in the file');
+      row('Photo GPS', 'none in the file');
     }
     row('Model', `${p.model}${p.trained ? '' : ' (untrained demo)'}`);
+    if (p.precision) row('Precision', p.precision);
     if (p.audit_id) row('Audit row', `#${p.audit_id}`);
     if (p.created) row('Stored', new Date(p.created).toLocaleString());
     const tbody = $('cells').querySelector('tbody');

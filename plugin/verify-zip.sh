@@ -4,7 +4,7 @@
 # Jackson, SLF4J, JNA) is; no jar carries an org.geoserver class or a benchmark (org/geopigeon/bench,
 # org/geopigeon/engine/bench); the process factory named in
 # META-INF/services is Java 11 bytecode (class-file version <= 55), so on a Java 11 GeoServer it
-# fails alone instead of hiding every WPS process.
+# fails alone instead of hiding every WPS process; every jar is named in README-INSTALL.txt.
 # Usage: plugin/verify-zip.sh plugin/target/geopigeon-geoserver-plugin-VERSION.zip
 set -euo pipefail
 zip="${1:?usage: $0 path/to/geopigeon-geoserver-plugin-VERSION.zip}"
@@ -90,6 +90,28 @@ if [[ -n "$wps_jar" ]]; then
   elif (( major > 55 )); then
     echo "verify-zip: GeoPigeonProcessFactory is class-file version $major (> 55, Java 11): on a Java 11" \
       "GeoServer it would hide every WPS process" >&2; fail=1
+  fi
+fi
+
+# Every jar an administrator copies is named in the install notes (their jar table), by artifact name.
+notes=$(unzip -p "$zip" README-INSTALL.txt 2>/dev/null || true)
+while IFS= read -r jar; do
+  [[ -n "$jar" ]] || continue
+  artifact=$(sed -E 's/-[0-9][^/]*\.jar$//' <<<"$jar")
+  if ! grep -qF -- "$artifact" <<<"$notes"; then
+    echo "verify-zip: $jar ($artifact) is not named in README-INSTALL.txt's jar table" >&2; fail=1
+  fi
+done <<<"$jars"
+
+# ... and found by the notes' duplicate check (the `ls ... | grep -E '...'` line), so an older copy of any of them
+# already in WEB-INF/lib shows up.
+dup_re=$(grep -E "ls .*WEB-INF/lib \| grep -E '" <<<"$notes" | sed -E "s/.*grep -E '([^']*)'.*/\1/" | head -1)
+if [[ -z "$dup_re" ]]; then
+  echo "verify-zip: README-INSTALL.txt has no duplicate-jar check (ls WEB-INF/lib | grep -E '...')" >&2; fail=1
+else
+  unlisted=$(grep -vE "$dup_re" <<<"$jars" || true)
+  if [[ -n "$unlisted" ]]; then
+    echo "verify-zip: README-INSTALL.txt's duplicate-jar check misses: $(tr '\n' ' ' <<<"$unlisted")" >&2; fail=1
   fi
 fi
 

@@ -83,7 +83,9 @@ public final class BatchLocateJob {
                 Migrations.apply(settings.jdbc().dataSource());
             }
         } catch (RuntimeException e) {
-            throw new BatchException("cannot prepare the audit database: " + ErrorText.of(e)
+            // A StoreException's message is client-safe and carries the fix (e.g. GEOPIGEON_JDBC_MIGRATE=false).
+            throw new BatchException("cannot prepare the audit database: "
+                    + (e instanceof StoreException ? e.getMessage() : ErrorText.of(e))
                     + ". Every image is audited, so the job does not start without it", e);
         }
         BatchSettings s = settings.withBundle(BundleRef.shared(spec.bundleDir()));

@@ -18,7 +18,7 @@ import org.geopigeon.engine.train.Gallery;
 /**
  * Writes a {@link Gallery} file ({@value Gallery#FORMAT}, safetensors: {@code embeddings} F16 or F32
  * [N, D], then {@code latlon} F32 [N, 2]) row by row, so a gallery of millions of photos never has to be
- * in memory (the engine's {@link Gallery} holds all rows in two Java arrays, at most 2^31 values). The
+ * in memory ({@link Gallery#read} maps the written file in segments, so its size is not bounded by the heap). The
  * bytes are those {@link Gallery#write} produces for the same rows: same header JSON, 8-byte padding
  * with spaces, little-endian data. Written to a temporary file and moved into place when complete.
  *

@@ -199,6 +199,10 @@ public final class GalleryBuilder {
                     for (int j = 0; j < n; j++) {
                         embeddings.add(out[j]);
                     }
+                    // Fail as soon as the gallery outgrows one heap array, not after embedding every photo.
+                    if ((long) embeddings.size() * out[0].length > Gallery.MAX_HEAP_VALUES) {
+                        throw new IOException(folder + ": " + Gallery.tooLargeForHeap(embeddings.size(), out[0].length));
+                    }
                     locations.addAll(batchLoc);
                     names.addAll(batchNames);
                     batchLoc.clear();

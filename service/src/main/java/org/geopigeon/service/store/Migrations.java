@@ -38,7 +38,8 @@ public final class Migrations {
     /**
      * @return the schema version after migrating
      * @throws StoreException when PostGIS is missing and cannot be installed by this role, is installed in a
-     *                        schema the application's sessions do not search, or a migration fails
+     *                        schema the application's sessions do not search, or a migration fails; when this
+     *                        login lacks the privileges, the message says to set {@code geopigeon.jdbc.migrate=false}
      */
     public static String apply(DataSource dataSource) {
         DataSource relaxed = new MigrationDataSource(dataSource);
@@ -55,8 +56,32 @@ public final class Migrations {
                     .migrate();
             return result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         } catch (FlywayException e) {
+            if (PERMISSION_DENIED.equals(sqlState(e))) {
+                throw new StoreException(MIGRATE_HINT, e);
+            }
             throw new StoreException("applying the GeoPigeon database migrations (sql/V*.sql) failed", e);
         }
+    }
+
+    /** SQLSTATE insufficient_privilege (PostgreSQL Appendix A). */
+    static final String PERMISSION_DENIED = "42501";
+
+    /**
+     * What a login without the owner's rights is told when it tries to migrate (the application login of
+     * docs/postgis.md, run with the default {@code geopigeon.jdbc.migrate=true}): the fix, not Flyway's report.
+     */
+    static final String MIGRATE_HINT = "this database login may not create or change the GeoPigeon schema, so the"
+            + " migrations (sql/V*.sql) cannot run with it. An application login (a member of geopigeon_app) runs with"
+            + " GEOPIGEON_JDBC_MIGRATE=false (Java: -Dgeopigeon.jdbc.migrate=false) once the schema owner has applied"
+            + " them (docs/postgis.md, \"Installing on an empty database\")";
+
+    private static String sqlState(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+        }
+        return null;
     }
 
     public static String apply(String jdbcUrl, String user, String password) {
@@ -194,6 +219,9 @@ public final class Migrations {
             try (Statement s = c.createStatement()) {
                 c.setNetworkTimeout(Runnable::run, MIGRATION_TIMEOUT_SECONDS * 1000);
                 s.execute("SET statement_timeout = '" + MIGRATION_TIMEOUT_SECONDS + "s'");
+                // The idempotent scripts' IF NOT EXISTS ("extension postgis already exists, skipping") raise
+                // NOTICEs, which Flyway logs as WARN on every first migration; warnings and errors still arrive.
+                s.execute("SET client_min_messages = warning");
                 return c;
             } catch (SQLException e) {
                 c.close();

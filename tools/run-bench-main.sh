@@ -13,7 +13,9 @@ while [[ $# -gt 0 && "$1" == -* ]]; do JVM_OPTS+=("$1"); shift; done
 [[ $# -ge 1 ]] || { echo "usage: $0 [JVM options] CLASS [ARGS...]" >&2; exit 2; }
 CP_FILE="$ROOT/bench/$TARGET/runtime.classpath"
 # The reactor resolves engine/service/app to their target/classes folders: nothing is installed into ~/.m2.
-mvn -q -B -Dgeopigeon.target="$TARGET" -pl bench -am compile dependency:build-classpath \
+# test-compile, not compile: app's test scope needs the engine and service test classes, which the reactor only
+# resolves once they are compiled (with compile alone Maven looks for the test jars in ~/.m2 and fails).
+mvn -q -B -Dgeopigeon.target="$TARGET" -pl bench -am test-compile dependency:build-classpath -DskipTests \
     -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
 exec java "${JVM_OPTS[@]}" -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error \

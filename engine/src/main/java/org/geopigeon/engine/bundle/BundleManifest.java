@@ -1,6 +1,8 @@
 package org.geopigeon.engine.bundle;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
 import org.geopigeon.engine.preprocess.PreprocessConfig;
@@ -27,8 +29,15 @@ import org.geopigeon.engine.preprocess.PreprocessConfig;
  * @param headSource  where the head came from (zero-shot captions, training), or null when not recorded
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+// Written by ManifestWriter in this order (the CLIP section beside the backbone, as in every shipped manifest);
+// geocells, head and refinement are written even when null, saying "not yet" (zeroshot / train add them).
+@JsonPropertyOrder({"format", "name", "description", "trained", "licence", "provenance", "backbone", "clip",
+    "geocells", "head", "refinement", "defaults", "headInput", "headSource"})
 public record BundleManifest(String format, String name, String description, boolean trained, String licence,
-                             String provenance, Backbone backbone, String geocells, String head, String refinement,
+                             String provenance, Backbone backbone,
+                             @JsonInclude(JsonInclude.Include.ALWAYS) String geocells,
+                             @JsonInclude(JsonInclude.Include.ALWAYS) String head,
+                             @JsonInclude(JsonInclude.Include.ALWAYS) String refinement,
                              Defaults defaults, Clip clip, String headInput, HeadSource headSource) {
 
     public static final String FORMAT = "geopigeon-bundle/1";

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.io.GeoJsonGeometry;
 import org.locationtech.jts.geom.Geometry;
@@ -82,9 +83,18 @@ public final class GeocellGeoJson {
     }
 
     public static ObjectNode toJson(GeocellSet set) {
+        return toJson(set, Map.of());
+    }
+
+    /**
+     * The FeatureCollection with extra top-level members after {@code name} (e.g. {@code attribution} of the
+     * polygons' source, a {@code note}), in the map's iteration order; readers ignore them.
+     */
+    public static ObjectNode toJson(GeocellSet set, Map<String, String> members) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("type", "FeatureCollection");
         root.put("name", set.name());
+        members.forEach(root::put);
         ArrayNode features = root.putArray("features");
         for (Geocell c : set.cells()) {
             ObjectNode f = features.addObject();
@@ -106,11 +116,16 @@ public final class GeocellGeoJson {
 
     /** Writes atomically: a temporary file in the same folder, then a rename, so a failure leaves nothing half-written. */
     public static void write(GeocellSet set, Path file) throws IOException {
+        write(set, file, Map.of());
+    }
+
+    /** As {@link #write(GeocellSet, Path)}, with extra top-level members (see {@link #toJson(GeocellSet, Map)}). */
+    public static void write(GeocellSet set, Path file, Map<String, String> members) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".geocells", ".tmp");
         try {
-            MAPPER.writeValue(tmp.toFile(), toJson(set));
+            MAPPER.writeValue(tmp.toFile(), toJson(set, members));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

@@ -18,7 +18,8 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
 
 /**
  * Cuts spherical polygons that are stitched across the antimeridian into planar pieces inside [-180, 180]
- * (Java port of tools/antimeridian.py).
+ * (the one implementation: {@link BoundaryReader} cuts stitched input with it, and tools/make_boundaries.sh runs it
+ * through the bench main {@code org.geopigeon.bench.samples.AntimeridianCut}).
  *
  * <p>world-atlas (d3's geostitch) and GeoJSON made from it are not cut at +-180: a ring crossing the antimeridian
  * steps straight from e.g. 179.8 to -180, and Antarctica is a ring around the South Pole. Read as planar rings these
@@ -97,7 +98,7 @@ public final class AntimeridianCutter {
     /**
      * A ring with a step over 180 degrees of longitude, unless it is a polar cap that is already cut: one running
      * the full width of the map, down both map edges x = -180 and x = 180, and back along the pole line in one long
-     * edge (Natural Earth's Antarctica, or what tools/antimeridian.py writes). A stitched ring never runs along both
+     * edge (Natural Earth's Antarctica, or what this class writes). A stitched ring never runs along both
      * map edges and around a pole; a stitched ring that crosses and comes back (wind 0) is always treated as stitched,
      * even where its planar reading would be a valid band around the world, because no admin unit is such a band.
      */

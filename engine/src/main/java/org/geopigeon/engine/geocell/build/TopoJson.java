@@ -13,11 +13,24 @@ import org.locationtech.jts.geom.Polygon;
  * Decodes TopoJSON (https://github.com/topojson/topojson-specification) polygon features:
  * shared arcs, optional quantization transform with delta-encoded positions, and negative arc
  * indices meaning "arc ~i reversed".
+ *
+ * <p>Public for the sample-data builders of the bench module (tools/make_boundaries.sh, tools/build_demo_bundle.py),
+ * which decode world-atlas with it and cut it with {@link AntimeridianCutter}: one TopoJSON decoder in the project.
+ * Hand-written because no maintained Java TopoJSON reader is on Maven Central (GeoTools' is not, and the engine
+ * takes no GeoTools); the format is small: quantized, delta-encoded arcs shared by rings.
  */
-final class TopoJson {
+public final class TopoJson {
 
-    /** One decoded feature: geometry (Polygon or MultiPolygon, possibly invalid) plus its JSON properties and id. */
-    record Feature(Geometry geometry, JsonNode properties, JsonNode id) {
+    /**
+     * One decoded feature.
+     *
+     * @param geometry   Polygon or MultiPolygon in the file's coordinates (longitude, latitude in degrees for
+     *                   world-atlas), possibly invalid and possibly stitched across the antimeridian; null for a
+     *                   feature without polygons (null geometry, points, lines)
+     * @param properties the feature's JSON properties (a missing node when it has none)
+     * @param id         the feature's id, or null
+     */
+    public record Feature(Geometry geometry, JsonNode properties, JsonNode id) {
     }
 
     private final double[][][] arcs;
@@ -26,8 +39,26 @@ final class TopoJson {
         this.arcs = arcs;
     }
 
-    /** Features of the topology's object with the most geometries (e.g. "countries" rather than "land"). */
-    static List<Feature> read(JsonNode topology) {
+    /**
+     * Features of one named object of the topology, in file order.
+     *
+     * @throws IllegalArgumentException when the JSON is not a Topology or has no object of that name (the message
+     *                                  lists the names it has), or an arc index is out of range
+     */
+    public static List<Feature> read(JsonNode topology, String objectName) {
+        JsonNode objects = objects(topology);
+        JsonNode object = objects.get(objectName);
+        if (object == null || !object.isObject()) {
+            List<String> names = new ArrayList<>();
+            objects.fieldNames().forEachRemaining(names::add);
+            throw new IllegalArgumentException("TopoJSON has no object '" + objectName + "' (it has " + names + ")");
+        }
+        List<Feature> out = new ArrayList<>();
+        new TopoJson(decodeArcs(topology)).collect(object, out);
+        return out;
+    }
+
+    private static JsonNode objects(JsonNode topology) {
         if (!"Topology".equals(topology.path("type").asText())) {
             throw new IllegalArgumentException("not a TopoJSON Topology");
         }
@@ -35,6 +66,16 @@ final class TopoJson {
         if (!objects.isObject() || objects.isEmpty()) {
             throw new IllegalArgumentException("TopoJSON has no objects");
         }
+        return objects;
+    }
+
+    /**
+     * Features of the topology's object with the most geometries (e.g. "countries" rather than "land").
+     *
+     * @throws IllegalArgumentException as {@link #read(JsonNode, String)}
+     */
+    public static List<Feature> read(JsonNode topology) {
+        JsonNode objects = objects(topology);
         JsonNode best = null;
         int bestCount = -1;
         for (var it = objects.fields(); it.hasNext(); ) {

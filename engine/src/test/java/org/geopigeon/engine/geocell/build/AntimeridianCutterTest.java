@@ -97,7 +97,7 @@ class AntimeridianCutterTest {
 
     @Test
     void polarCapAlreadyCutIsNotCutAgain() {
-        // The planar form of the South Pole cap (Natural Earth's, or tools/antimeridian.py output): down both map edges
+        // The planar form of the South Pole cap (Natural Earth's, or AntimeridianCutter output): down both map edges
         // and back along the pole line in one long edge, which is a map edge, not a crossing.
         Polygon cap = polygon(new double[][] {{-180, -70}, {-90, -70}, {0, -70}, {90, -70}, {180, -70}, {180, -90},
             {-180, -90}, {-180, -70}});

@@ -24,7 +24,7 @@ import org.locationtech.jts.geom.Polygon;
 /**
  * The committed boundary layers and demo geocells are valid planar polygons, cut at the antimeridian.
  * world-atlas (their source) is stitched across +-180; read as planar rings, Russia's and Fiji's coasts ran across
- * the whole map (tools/antimeridian.py cuts them). Points are checked on both sides of the antimeridian.
+ * the whole map (AntimeridianCutter cuts them). Points are checked on both sides of the antimeridian.
  */
 class BoundaryFilesTest {
 

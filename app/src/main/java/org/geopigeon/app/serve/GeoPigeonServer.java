@@ -30,6 +30,7 @@ import org.geopigeon.app.serve.auth.Permission;
 import org.geopigeon.app.serve.health.HealthRoutes;
 import org.geopigeon.app.serve.health.ReadinessMonitor;
 import org.geopigeon.app.serve.http.AccessGate;
+import org.geopigeon.app.serve.http.BodyFailures;
 import org.geopigeon.app.serve.http.HeaderReadTimeout;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.Problem;
@@ -60,8 +61,10 @@ import org.geopigeon.service.AuditedGeolocation;
 import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.LoadedModel;
 import org.geopigeon.service.ModelHolder;
+import org.geopigeon.service.Incidents;
 import org.geopigeon.service.ModelSettings;
 import org.geopigeon.service.ServiceLimits;
+import org.geopigeon.service.store.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +93,8 @@ public final class GeoPigeonServer implements AutoCloseable {
     private static final long OTHER_BODY_BYTES = 64 * 1024;
     private static final Duration STALE_JOB = Duration.ofMinutes(5);
     private static final Pattern EXECUTION = Pattern.compile("/processes/[^/]+/execution");
+    /** Request attribute set once a refusal of the request has been audited, so it is audited once. */
+    public static final String AUDITED = AccessGate.AUDITED;
 
     private final Javalin app;
     private final AsyncJobRunner runner;
@@ -194,25 +199,33 @@ public final class GeoPigeonServer implements AutoCloseable {
                 json.mapper(), responder::stored);
         JobJanitor janitor = new JobJanitor(jobs, s.jobRetention(), STALE_JOB, Duration.ofMinutes(1), json.mapper());
         RequestInfo info = new RequestInfo(s.publicUrl());
-        OgcApi ogc = new OgcApi(registry, new ExecuteRequestReader(json.mapper(), s.maxImageBytes()),
+        OgcApi ogc = new OgcApi(registry, new ExecuteRequestReader(json.mapper(), s.maxImageBytes(),
+                new BodyFailures(s.maxUploadBody(), s.maxImageBytes())),
                 new HrefFetcher(s.allowedHrefHosts(), s.hrefTimeout()), responder, jobs, runner, refusals, metrics,
                 OpenApiDocument.load(json.mapper()), json, info, s.jobRetention(), s.maxImageBytes(),
                 "GeoPigeon (" + model.name() + ")");
-        LegacyApi legacy = new LegacyApi(adapter, refusals, json);
+        LegacyApi legacy = new LegacyApi(adapter, refusals, json, new BodyFailures(s.maxUploadBody(),
+                s.maxImageBytes()));
         BrowseRoutes browse = new BrowseRoutes(new StoredPredictions(dataSource), model, boundaries, service.auditLog(),
                 json);
         String viewerAuth = s.authMode() == AuthMode.LOOPBACK_ONLY ? "none" : s.trustProxyUser() ? "proxy" : "token";
         ViewerRoutes viewer = new ViewerRoutes(viewerAuth, s.basemapUrl(), s.basemapAttribution(), json);
         HealthRoutes health = new HealthRoutes(readiness, json, Duration.ofSeconds(3));
         UploadBudget budget = new UploadBudget(s.maxBufferedBytes());
+        BodyFailures bodyFailures = new BodyFailures(s.maxUploadBody(), s.maxImageBytes());
+        AccessGate.Refusals auditedRefusals = (refusal, caller, peer, path, extra) -> {
+            Map<String, Object> params = AccessGate.auditParameters(path);
+            params.putAll(extra);
+            return refusals.record(refusal, caller, peer, null, params);
+        };
         AccessGate gate = new AccessGate(authenticator, GeoPigeonServer::isPublic, GeoPigeonServer::isUpload,
                 GeoPigeonServer::isAudited, budget, s.maxUploadBody(), s.maxImageBytes(), OTHER_BODY_BYTES,
-                s.maxDrainBytes(), (refusal, caller, peer, path) -> refusals.record(refusal, caller, peer, null,
-                AccessGate.auditParameters(path)), metrics::retryAfterSeconds, json,
+                s.maxDrainBytes(), auditedRefusals, metrics::retryAfterSeconds, json,
                 s.authMode() == AuthMode.LOOPBACK_ONLY, s.minDataRate(), s.readTimeout());
 
         Javalin app = Javalin.create(config -> {
-            configureJetty(config, s, json, gate);
+            configureJetty(config, s, new ProblemErrorHandler(json, GeoPigeonServer::isAudited, auditedRefusals,
+                    bodyFailures), gate);
             config.staticFiles.enableWebjars();
             config.routes.beforeMatched(GeoPigeonServer::checkPermission);
             ogc.register(config.routes);
@@ -228,14 +241,25 @@ public final class GeoPigeonServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> json.writeProblem(ctx,
                     Problem.of(e.getStatus(), code(e.getStatus()), detail(e)).withInstance(ctx.path())));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                ProblemException p;
                 if (ExecuteRequestReader.timedOut(e)) {
-                    json.writeProblem(ctx, Problem.of(408, "REQUEST_TIMEOUT", "the request body arrived too slowly"
-                            + " and was cut off").withInstance(ctx.path()));
-                    return;
+                    p = bodyFailures.forStatus(408);
+                } else {
+                    p = bodyFailures.problem(e).orElse(null);
                 }
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                json.writeProblem(ctx, Problem.of(500, "SERVER_ERROR", "the server failed to answer this request;"
-                        + " its log has the details").withInstance(ctx.path()));
+                if (p == null) {
+                    String incident = Incidents.log(LOG, ErrorCode.SERVER_ERROR, ctx.method() + " " + ctx.path()
+                            + " failed", e);
+                    p = ProblemException.of(500, "SERVER_ERROR", "the server failed to answer this request;"
+                            + " its log has the details under incident " + incident);
+                }
+                if ("POST".equals(ctx.method().name()) && isAudited(ctx.path()) && ctx.attribute(AUDITED) == null) {
+                    ctx.attribute(AUDITED, Boolean.TRUE);
+                    p = refusals.record(p, RequestInfo.callerOrNull(ctx), ctx.ip(), null,
+                            AccessGate.auditParameters(ctx.path()));
+                }
+                p.headers().forEach(ctx::header);
+                json.writeProblem(ctx, p.problem().withInstance(ctx.path()));
             });
         });
         try {
@@ -249,7 +273,8 @@ public final class GeoPigeonServer implements AutoCloseable {
         return new GeoPigeonServer(app, runner, janitor, readiness, budget, metrics, models);
     }
 
-    private static void configureJetty(JavalinConfig config, ServerSettings s, JsonBodies json, AccessGate gate) {
+    private static void configureJetty(JavalinConfig config, ServerSettings s, ProblemErrorHandler errors,
+                                       AccessGate gate) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
@@ -281,7 +306,7 @@ public final class GeoPigeonServer implements AutoCloseable {
             return c;
         });
         config.jetty.modifyServer(server -> {
-            server.setErrorHandler(new ProblemErrorHandler(json));
+            server.setErrorHandler(errors);
             // Inserted innermost first: each insert wraps what is there.
             server.insertHandler(new EagerContentHandler(new EagerContentHandler.RetainedContentLoaderFactory(
                     s.maxUploadBody() + 64 * 1024, -1, false)));
@@ -335,7 +360,7 @@ public final class GeoPigeonServer implements AutoCloseable {
             case 404 -> "NOT_FOUND";
             case 405 -> "METHOD_NOT_ALLOWED";
             case 413 -> "TOO_LARGE";
-            default -> status >= 500 ? "SERVER_ERROR" : "BAD_REQUEST";
+            default -> status >= 500 ? "SERVER_ERROR" : "INVALID_REQUEST";
         };
     }
 

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.geopigeon.app.serve.ServerSettings;
+import org.geopigeon.app.serve.http.BodyFailures;
 import org.geopigeon.app.serve.http.ProblemException;
 
 /**
@@ -42,19 +44,37 @@ public final class ExecuteRequestReader {
 
     private final ObjectMapper mapper;
     private final long maxBinaryBytes;
+    private final BodyFailures bodyFailures;
 
     /**
      * @param maxBinaryBytes most decoded binary bytes (images) one request may carry in total
      */
     public ExecuteRequestReader(ObjectMapper mapper, long maxBinaryBytes) {
-        this.mapper = mapper;
-        this.maxBinaryBytes = maxBinaryBytes;
+        this(mapper, maxBinaryBytes, new BodyFailures(ServerSettings.maxUploadBody(maxBinaryBytes), maxBinaryBytes));
     }
 
-    /** @throws ProblemException 400 naming the problem (413 when the images exceed the limit) */
+    /**
+     * @param maxBinaryBytes most decoded binary bytes (images) one request may carry in total
+     * @param bodyFailures   how failures of the HTTP layer while the body is read are answered (body limit,
+     *                       broken chunked encoding)
+     */
+    public ExecuteRequestReader(ObjectMapper mapper, long maxBinaryBytes, BodyFailures bodyFailures) {
+        this.mapper = mapper;
+        this.maxBinaryBytes = maxBinaryBytes;
+        this.bodyFailures = bodyFailures;
+    }
+
+    /**
+     * @throws ProblemException 400 naming the problem (413 when the images or the body exceed the limit, 408 when
+     *                          the body arrived too slowly)
+     */
     public ExecuteRequest read(InputStream body, ProcessSpec spec) {
         try (JsonParser p = mapper.getFactory().createParser(body)) {
             return read(p, spec);
+        } catch (ProblemException e) {
+            throw e;
+        } catch (RuntimeException e) { // Jetty's body limit fails the read with an unchecked HttpException
+            throw bodyFailures.problem(e).orElseThrow(() -> e);
         } catch (StreamConstraintsException e) {
             throw ProblemException.of(413, "TOO_LARGE", "a value of the execute request is too long: "
                     + e.getOriginalMessage());
@@ -66,7 +86,8 @@ public final class ExecuteRequestReader {
                 throw ProblemException.of(408, "REQUEST_TIMEOUT", "the execute request arrived too slowly and was cut"
                         + " off (see the minimum upload rate in docs/service.md)");
             }
-            throw bad("INVALID_REQUEST", "the execute request could not be read: " + e.getMessage());
+            throw bodyFailures.problem(e).orElseGet(() -> bad("INVALID_REQUEST", "the execute request could not be"
+                    + " read: the connection failed while its body was received"));
         }
     }
 

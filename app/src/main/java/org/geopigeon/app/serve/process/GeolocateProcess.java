@@ -140,7 +140,17 @@ public final class GeolocateProcess implements OgcProcess {
             case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_REQUEST, INVALID_PRECISION -> 400;
             case INVALID_IMAGE -> f.imageProblem() == null ? 400 : imageStatus(f.imageProblem());
             case BUSY, CANCELLED, MODEL_UNAVAILABLE, STORE_FAILED -> 503;
-            case INFERENCE_FAILED -> 500;
+            case INFERENCE_FAILED, SERVER_ERROR -> 500;
+            // Refusals of the HTTP layer; the service itself does not raise them.
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN, CROSS_ORIGIN -> 403;
+            case MISDIRECTED_REQUEST -> 421;
+            case TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case INVALID_JSON, INVALID_PARAMETER, INVALID_MULTIPART, HREF_NOT_ALLOWED, HREF_FAILED -> 400;
+            case REQUEST_TIMEOUT -> 408;
+            case HEADERS_TOO_LARGE -> 431;
+            case AUTH_UNAVAILABLE -> 503;
         };
         ProblemException e = new ProblemException(Problem.of(status, f.code().name(), f.getMessage())
                 .withAuditId(f.auditId()));

@@ -187,4 +187,30 @@ class RefusalAuditTest {
         assertEquals("UNAUTHENTICATED", row.errorCode());
         assertEquals("gpt_AAAAAA", row.parameters().path("claimed_token_prefix").asText());
     }
+
+    @Test
+    void malformedJsonAndBase64AreExplainedInUserTermsInTheAnswerAndTheAuditRow() throws Exception {
+        String[][] cases = {
+                {"{\"inputs\": {", "INVALID_JSON", "ends before it is complete"},
+                {"{\"inputs\" {}}", "INVALID_JSON", "unexpected character '{'; a colon was expected"},
+                {"{\"inputs\": {\"purpose\": yes}}", "INVALID_JSON", "unexpected word 'yes'"},
+                {"{\"inputs\": {\"purpose\": \"x\", \"image\": \"not base64!!\"}}", "INVALID_IMAGE",
+                        "contains '!', which is not a base64 character"},
+        };
+        for (String[] c : cases) {
+            RunningService.Reply r = svc.post(EXECUTE, Role.ANALYST, "application/json",
+                    c[0].getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, r.status(), c[0]);
+            String detail = r.json().get("detail").asText();
+            assertEquals(c[1], r.json().get("code").asText(), detail);
+            assertTrue(detail.contains(c[2]), c[0] + " -> " + detail);
+            assertTrue(detail.contains("line 1, column "), "says where: " + detail);
+            String problem = svc.auditRow(r.json().get("audit_id").asLong()).parameters().get("problem").asText();
+            assertEquals(detail, problem, "the audit row keeps what the caller was told");
+            for (String internal : new String[] {"StreamReadFeature", "VALUE_STRING", "MIME-NO-LINEFEEDS", "Source:",
+                    "REDACTED", "code 1", "Exception"}) {
+                assertFalse(detail.contains(internal), "no parser internals: " + detail);
+            }
+        }
+    }
 }

@@ -76,10 +76,10 @@ public final class ExecuteRequestReader {
         } catch (RuntimeException e) { // Jetty's body limit fails the read with an unchecked HttpException
             throw bodyFailures.problem(e).orElseThrow(() -> e);
         } catch (StreamConstraintsException e) {
-            throw ProblemException.of(413, "TOO_LARGE", "a value of the execute request is too long: "
-                    + e.getOriginalMessage());
+            throw ProblemException.of(413, "TOO_LARGE", "a value of the execute request is longer or nested deeper"
+                    + " than this server accepts (images: at most " + (maxBinaryBytes >> 20) + " MiB per request)");
         } catch (JsonProcessingException e) {
-            throw bad("INVALID_JSON", "the execute request is not valid JSON: " + e.getOriginalMessage()
+            throw bad("INVALID_JSON", "the execute request is not valid JSON: " + syntaxProblem(e)
                     + at(e.getLocation()));
         } catch (IOException e) {
             if (timedOut(e)) {
@@ -223,7 +223,7 @@ public final class ExecuteRequestReader {
         try {
             b = p.getBinaryValue(BASE64);
         } catch (JsonProcessingException e) {
-            throw bad("INVALID_IMAGE", name + " is not valid base64: " + e.getOriginalMessage());
+            throw bad("INVALID_IMAGE", name + " is not valid base64: " + base64Problem(e) + at(e.getLocation()));
         }
         total[0] += b.length;
         if (total[0] > maxBinaryBytes) {
@@ -298,6 +298,55 @@ public final class ExecuteRequestReader {
         } catch (URISyntaxException e) {
             throw bad("INVALID_PARAMETER", name + ": href '" + href + "' is not a URL: " + e.getReason());
         }
+    }
+
+    private static final java.util.regex.Pattern QUOTED_CHAR = java.util.regex.Pattern.compile(
+            "[Cc]haracter \\(?'(.{1,2})'");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("token '([^']{1,40})'");
+
+    /**
+     * What is wrong with the JSON, in user terms. Jackson's messages name its own features and source
+     * descriptions ("StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION", "VALUE_STRING"), so only the offending
+     * character or word is taken from them; the location is added by the caller.
+     */
+    static String syntaxProblem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String lower = m.toLowerCase(Locale.ROOT);
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException || lower.contains("end-of-input")) {
+            return "it ends before it is complete (a string, object or array is not closed)";
+        }
+        if (lower.contains("invalid utf-8") || lower.contains("invalid utf8")) {
+            return "it is not UTF-8 text";
+        }
+        if (lower.contains("unquoted character") || lower.contains("control character")) {
+            return "a string contains a raw control character (a line break or tab must be escaped as \\n or \\t)";
+        }
+        java.util.regex.Matcher token = TOKEN.matcher(m);
+        if (lower.contains("unrecognized token") && token.find()) {
+            return "unexpected word '" + token.group(1) + "' (values are strings in double quotes, numbers, true,"
+                    + " false, null, objects or arrays)";
+        }
+        java.util.regex.Matcher c = QUOTED_CHAR.matcher(m);
+        if (c.find()) {
+            String what = lower.contains("expecting comma") ? "; a comma or a closing bracket was expected"
+                    : lower.contains("double-quote to start field name") ? "; a member name in double quotes was"
+                    + " expected" : lower.contains("expecting a colon") ? "; a colon was expected" : "";
+            return "unexpected character '" + c.group(1) + "'" + what;
+        }
+        return "it is not well-formed JSON (RFC 8259)";
+    }
+
+    /** What is wrong with a base64 value, in user terms (see {@link #syntaxProblem}). */
+    static String base64Problem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        java.util.regex.Matcher c = QUOTED_CHAR.matcher(m);
+        if (m.contains("Illegal character") && c.find()) {
+            return "it contains '" + c.group(1) + "', which is not a base64 character (A-Z, a-z, 0-9, +, /, =)";
+        }
+        if (m.toLowerCase(Locale.ROOT).contains("padding") || m.toLowerCase(Locale.ROOT).contains("end of base64")) {
+            return "it ends in the middle of a 4-character group (its length is wrong or it was cut off)";
+        }
+        return "it cannot be decoded as base64 (RFC 4648)";
     }
 
     private static String at(JsonLocation l) {

@@ -194,8 +194,10 @@ class RefusalAuditTest {
                 {"{\"inputs\": {", "INVALID_JSON", "ends before it is complete"},
                 {"{\"inputs\" {}}", "INVALID_JSON", "unexpected character '{'; a colon was expected"},
                 {"{\"inputs\": {\"purpose\": yes}}", "INVALID_JSON", "unexpected word 'yes'"},
-                {"{\"inputs\": {\"purpose\": \"x\", \"image\": \"not base64!!\"}}", "INVALID_IMAGE",
+                {"{\"inputs\": {\"purpose\": \"x\", \"image\": \"QUJD!A==\"}}", "INVALID_IMAGE",
                         "contains '!', which is not a base64 character"},
+                {"{\"inputs\": {\"purpose\": \"x\", \"image\": \"not base64\"}}", "INVALID_IMAGE",
+                        "a space or line break"},
         };
         for (String[] c : cases) {
             RunningService.Reply r = svc.post(EXECUTE, Role.ANALYST, "application/json",

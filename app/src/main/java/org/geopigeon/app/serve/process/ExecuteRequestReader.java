@@ -343,6 +343,9 @@ public final class ExecuteRequestReader {
         if (m.contains("Illegal character") && c.find()) {
             return "it contains '" + c.group(1) + "', which is not a base64 character (A-Z, a-z, 0-9, +, /, =)";
         }
+        if (m.toLowerCase(Locale.ROOT).contains("white space")) {
+            return "it contains a space or line break inside a 4-character group";
+        }
         if (m.toLowerCase(Locale.ROOT).contains("padding") || m.toLowerCase(Locale.ROOT).contains("end of base64")) {
             return "it ends in the middle of a 4-character group (its length is wrong or it was cut off)";
         }

@@ -92,7 +92,7 @@ public final class HrefFetcher {
         if (e instanceof java.net.ConnectException) {
             return "the connection was refused or the host cannot be reached";
         }
-        if (e instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException
+        if (e instanceof java.net.UnknownHostException
                 || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
             return "the host name cannot be resolved";
         }

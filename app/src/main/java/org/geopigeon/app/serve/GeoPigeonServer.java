@@ -238,8 +238,13 @@ public final class GeoPigeonServer implements AutoCloseable {
                 json.writeProblem(ctx, e.problem().instance() == null ? e.problem().withInstance(ctx.path())
                         : e.problem());
             });
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> json.writeProblem(ctx,
-                    Problem.of(e.getStatus(), code(e.getStatus()), detail(e)).withInstance(ctx.path())));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 405 && allowedMethods(e) != null) {
+                    ctx.header("Allow", allowedMethods(e)); // RFC 9110, 15.5.6: a 405 carries Allow
+                }
+                json.writeProblem(ctx, Problem.of(e.getStatus(), code(e.getStatus()), detail(e, ctx.method().name()))
+                        .withInstance(ctx.path()));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 ProblemException p;
                 if (ExecuteRequestReader.timedOut(e)) {
@@ -364,13 +369,35 @@ public final class GeoPigeonServer implements AutoCloseable {
         };
     }
 
-    private static String detail(HttpResponseException e) {
+    private static String detail(HttpResponseException e, String method) {
         return switch (e.getStatus()) {
             case 404 -> "there is nothing at this path; the landing page / lists the API (docs/service.md)";
-            case 405 -> "this path does not take this method" + (e.getDetails().isEmpty() ? ""
-                    : "; allowed: " + String.join(", ", e.getDetails().keySet()));
+            case 405 -> "this path does not take " + method + (allowedMethods(e) == null ? ""
+                    : "; allowed: " + allowedMethods(e));
             default -> e.getMessage();
         };
+    }
+
+    /**
+     * The methods a path takes, from Javalin's 405 ({@code MethodNotAllowedResponse} puts them, comma-separated,
+     * under the detail key {@code availableMethods}), with HEAD wherever GET is served; null when unknown.
+     */
+    static String allowedMethods(HttpResponseException e) {
+        String v = e.getDetails().get("availableMethods");
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        List<String> methods = new ArrayList<>();
+        for (String m : v.split(",")) {
+            String t = m.trim().toUpperCase(java.util.Locale.ROOT);
+            if (!t.isEmpty() && !methods.contains(t)) {
+                methods.add(t);
+            }
+        }
+        if (methods.contains("GET") && !methods.contains("HEAD")) {
+            methods.add(methods.indexOf("GET") + 1, "HEAD");
+        }
+        return String.join(", ", methods);
     }
 
     /** The bound port (useful with port 0). */

@@ -172,6 +172,7 @@ public final class GeoPigeonServer implements AutoCloseable {
     private static GeoPigeonServer start(ServerSettings s, ServiceLimits limits, ModelBundle bundle, ModelHolder models,
                                          DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
             throws IOException {
+        ListenAddress.check(s.bind(), s.port()); // before Javalin, which calls every bind failure "Port already in use"
         JsonBodies json = new JsonBodies(s.maxUploadBody());
         ServedModel model = ServedModel.of(bundle);
         LoadedModel loaded = models.get();
@@ -273,7 +274,13 @@ public final class GeoPigeonServer implements AutoCloseable {
             runner.close();
             janitor.close();
             readiness.close();
-            throw new IOException(e.getMessage() == null ? "the server could not start" : e.getMessage(), e);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException b) { // lost a race after the check above
+                    throw new IOException(ListenAddress.describe(b, s.bind(), s.port()), e);
+                }
+            }
+            LOG.error("the server could not start", e);
+            throw new IOException("the server could not start; the log above has the details", e);
         }
         return new GeoPigeonServer(app, runner, janitor, readiness, budget, metrics, models);
     }

@@ -186,6 +186,14 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        try {
+            ListenAddress.check(settings.bind(), settings.port()); // before the database and the model (costly)
+        } catch (IOException e) {
+            err.println("geopigeon serve: cannot listen on " + settings.bind() + ":" + settings.port() + ": "
+                    + e.getMessage());
+            err.flush();
+            return 1;
+        }
         DataSource dataSource = config.dataSource();
         String dbProblem = checkDatabase(dataSource, config.migrate());
         if (dbProblem != null) {

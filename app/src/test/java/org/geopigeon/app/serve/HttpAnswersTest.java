@@ -53,4 +53,54 @@ class HttpAnswersTest {
         assertEquals(405, get.status(), get.body());
         assertEquals("POST", get.header("Allow"));
     }
+
+    @Test
+    void anExecuteRequestWithoutContentTypeIs415AndAudited() throws Exception {
+        Reply r = svc.post("/processes/geolocate/execution", Role.ANALYST, null,
+                RunningService.bytes(RunningService.geolocate("no media type", RunningService.jpeg(1))));
+        assertEquals(415, r.status(), r.body());
+        assertEquals("UNSUPPORTED_MEDIA_TYPE", r.json().get("code").asText());
+        assertTrue(r.json().get("detail").asText().contains("Content-Type: application/json"), r.body());
+        assertEquals("UNSUPPORTED_MEDIA_TYPE", svc.auditRow(r.json().get("audit_id").asLong()).errorCode());
+    }
+
+    @Test
+    void inputsMustHaveTheirJsonTypesBooleansAndIntegersAlike() throws Exception {
+        byte[] photo = RunningService.jpeg(2);
+        for (String[] c : new String[][] {{"store", "\"yes\"", "INVALID_PARAMETER"}, {"store", "\"true\"",
+                "INVALID_PARAMETER"}, {"store", "1", "INVALID_PARAMETER"}, {"topK", "\"five\"", "INVALID_TOP_K"},
+                {"topK", "\"5\"", "INVALID_TOP_K"}}) {
+            Reply r = svc.execute("geolocate", Role.ANALYST, RunningService.geolocate("types", photo, c[0], c[1]));
+            assertEquals(400, r.status(), c[0] + "=" + c[1] + ": " + r.body());
+            assertEquals(c[2], r.json().get("code").asText(), r.body());
+            assertTrue(r.json().get("detail").asText().contains(c[0].equals("store") ? "JSON boolean"
+                    : "JSON integer"), r.body());
+        }
+        Reply ok = svc.execute("geolocate", Role.ANALYST, RunningService.geolocate("types", photo, "store", "false",
+                "topK", "5"));
+        assertEquals(200, ok.status(), ok.body());
+    }
+
+    @Test
+    void aStoredPredictionsResultSaysWhenItWasStoredAsItsStoredCopyDoes() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode req = RunningService.geolocate("stored", RunningService.jpeg(3),
+                "store", "true");
+        req.put("response", "document");
+        Reply r = svc.execute("geolocate", Role.ANALYST, req);
+        assertEquals(200, r.status(), r.body());
+        com.fasterxml.jackson.databind.JsonNode props = r.json().get("location").get("value")
+                .get("properties");
+        assertTrue(props.hasNonNull("prediction_id"), r.body());
+        assertTrue(props.hasNonNull("created"), "created of a stored prediction: " + props);
+        Reply stored = svc.get("/predictions/" + props.get("prediction_id").asLong(), Role.ANALYST);
+        assertEquals(200, stored.status(), stored.body());
+        assertEquals(java.time.OffsetDateTime.parse(stored.json().get("features").get(0).get("properties")
+                .get("created").asText()).toInstant(), java.time.OffsetDateTime.parse(props.get("created").asText())
+                .toInstant());
+        req = RunningService.geolocate("not stored", RunningService.jpeg(4), "store", "false");
+        req.put("response", "document");
+        Reply fresh = svc.execute("geolocate", Role.ANALYST, req);
+        assertFalse(fresh.json().get("location").get("value").get("properties").hasNonNull("created"),
+                "an answer that was not stored has no creation time");
+    }
 }

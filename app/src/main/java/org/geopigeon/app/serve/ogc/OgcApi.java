@@ -221,7 +221,11 @@ public final class OgcApi {
                         + " an analyst or admin token is needed");
             }
             String type = ctx.contentType();
-            if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            if (type == null || type.isBlank()) {
+                throw ProblemException.of(415, "UNSUPPORTED_MEDIA_TYPE", "the execute request must be JSON and say"
+                        + " so: send the header 'Content-Type: application/json'; images go in it as base64");
+            }
+            if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 throw ProblemException.of(415, "UNSUPPORTED_MEDIA_TYPE", "the execute request must be JSON"
                         + " (Content-Type: application/json), not '" + type + "'; images go in it as base64");
             }
@@ -383,7 +387,10 @@ public final class OgcApi {
     private void dismiss(Context ctx) {
         JobRecord job = visibleJob(ctx);
         if (job.status() == JobStatus.DISMISSED) {
-            throw noSuchJob(ctx.pathParam("jobId"), " (it was dismissed)");
+            // Idempotent (RFC 9110, 9.2.2), and in step with GET /jobs/{id}, which shows the job as dismissed
+            // until retention deletes it (OGC 18-062r2, clause 13: status "dismissed").
+            json.write(ctx, 200, JsonBodies.JSON, statusInfo(job, info.base(ctx)));
+            return;
         }
         runner.cancel(job.id());
         JobRecord dismissed = jobs.dismiss(job.id(), retention).orElseThrow(() -> noSuchJob(ctx.pathParam("jobId"), ""));

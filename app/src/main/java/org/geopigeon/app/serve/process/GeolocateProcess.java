@@ -196,15 +196,9 @@ public final class GeolocateProcess implements OgcProcess {
         if (n.isIntegralNumber() && n.canConvertToInt()) {
             return n.intValue();
         }
-        if (n.isTextual()) { // a form field or query value sent as text
-            try {
-                return Integer.parseInt(n.asText().trim());
-            } catch (NumberFormatException e) {
-                // fall through to the message below
-            }
-        }
-        throw ProblemException.of(400, "INVALID_TOP_K", "topK must be an integer from 1 to " + LocateOptions.MAX_TOP_K
-                + ", got " + n);
+        // Strict JSON types, as the process description's schema says (integer): "5" is refused like "five".
+        throw ProblemException.of(400, "INVALID_TOP_K", "topK must be a JSON integer from 1 to "
+                + LocateOptions.MAX_TOP_K + " (a number, not a string), got " + n);
     }
 
     /** The {@code precision} input: auto, fp32, bf16, fp16 or int8 (any case), or null when not given. */
@@ -232,12 +226,9 @@ public final class GeolocateProcess implements OgcProcess {
         if (n.isBoolean()) {
             return n.booleanValue();
         }
-        String s = n.asText().trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (s) {
-            case "true", "1", "yes", "on" -> Boolean.TRUE;
-            case "false", "0", "no", "off" -> Boolean.FALSE;
-            default -> throw ProblemException.of(400, "INVALID_PARAMETER", "store must be true or false, got " + n);
-        };
+        // Strict JSON types, as the schema says (boolean): "yes", "true" and 1 are refused, not guessed.
+        throw ProblemException.of(400, "INVALID_PARAMETER", "input '" + id + "' must be the JSON boolean true or"
+                + " false (not a string or number), got " + n);
     }
 
     private static ProcessSpec describe(ObjectMapper m, boolean storeDefault, int defaultTopK, ServedPrecisions p) {

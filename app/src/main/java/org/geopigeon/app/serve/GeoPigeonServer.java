@@ -210,7 +210,8 @@ public final class GeoPigeonServer implements AutoCloseable {
         BrowseRoutes browse = new BrowseRoutes(new StoredPredictions(dataSource), model, boundaries, service.auditLog(),
                 json);
         String viewerAuth = s.authMode() == AuthMode.LOOPBACK_ONLY ? "none" : s.trustProxyUser() ? "proxy" : "token";
-        ViewerRoutes viewer = new ViewerRoutes(viewerAuth, s.basemapUrl(), s.basemapAttribution(), json);
+        ViewerRoutes viewer = new ViewerRoutes(viewerAuth, s.basemapUrl(), s.basemapAttribution(), model.trained(),
+                json);
         HealthRoutes health = new HealthRoutes(readiness, json, Duration.ofSeconds(3));
         UploadBudget budget = new UploadBudget(s.maxBufferedBytes());
         BodyFailures bodyFailures = new BodyFailures(s.maxUploadBody(), s.maxImageBytes());

@@ -123,7 +123,7 @@ class ServeCommandTest {
         for (String expected : new String[] {"OGC API - Processes", "token create", "--no-auth", "--trust-proxy-user",
                 "--max-upload-mb", "4/3", "--allow-href-host", "--enable-echo-process", "--basemap-url",
                 "--min-upload-rate", "--read-timeout", "--job-retention-hours", "never on disk", "--precision",
-                "--no-precision-per-request", "--micro-batch", "--micro-batch-wait-ms"}) {
+                "--no-precision-per-request", "--micro-batch", "--micro-batch-wait-ms", "/viewer/ (a browser opening /"}) {
             assertTrue(help.contains(expected), "serve --help mentions " + expected + ":\n" + help);
         }
     }

@@ -200,13 +200,12 @@ public final class GeoPigeonServer implements AutoCloseable {
                 json.mapper(), responder::stored);
         JobJanitor janitor = new JobJanitor(jobs, s.jobRetention(), STALE_JOB, Duration.ofMinutes(1), json.mapper());
         RequestInfo info = new RequestInfo(s.publicUrl());
-        OgcApi ogc = new OgcApi(registry, new ExecuteRequestReader(json.mapper(), s.maxImageBytes(),
-                new BodyFailures(s.maxUploadBody(), s.maxImageBytes())),
+        BodyFailures bodyFailures = new BodyFailures(s.maxUploadBody(), s.maxImageBytes());
+        OgcApi ogc = new OgcApi(registry, new ExecuteRequestReader(json.mapper(), s.maxImageBytes(), bodyFailures),
                 new HrefFetcher(s.allowedHrefHosts(), s.hrefTimeout()), responder, jobs, runner, refusals, metrics,
                 OpenApiDocument.load(json.mapper()), json, info, s.jobRetention(), s.maxImageBytes(),
                 "GeoPigeon (" + model.name() + ")");
-        LegacyApi legacy = new LegacyApi(adapter, refusals, json, new BodyFailures(s.maxUploadBody(),
-                s.maxImageBytes()));
+        LegacyApi legacy = new LegacyApi(adapter, refusals, json, bodyFailures);
         BrowseRoutes browse = new BrowseRoutes(new StoredPredictions(dataSource), model, boundaries, service.auditLog(),
                 json);
         String viewerAuth = s.authMode() == AuthMode.LOOPBACK_ONLY ? "none" : s.trustProxyUser() ? "proxy" : "token";
@@ -214,7 +213,6 @@ public final class GeoPigeonServer implements AutoCloseable {
                 json);
         HealthRoutes health = new HealthRoutes(readiness, json, Duration.ofSeconds(3));
         UploadBudget budget = new UploadBudget(s.maxBufferedBytes());
-        BodyFailures bodyFailures = new BodyFailures(s.maxUploadBody(), s.maxImageBytes());
         AccessGate.Refusals auditedRefusals = (refusal, caller, peer, path, extra) -> {
             Map<String, Object> params = AccessGate.auditParameters(path);
             params.putAll(extra);
@@ -244,8 +242,10 @@ public final class GeoPigeonServer implements AutoCloseable {
                 if (e.getStatus() == 405 && allowedMethods(e) != null) {
                     ctx.header("Allow", allowedMethods(e)); // RFC 9110, 15.5.6: a 405 carries Allow
                 }
-                json.writeProblem(ctx, Problem.of(e.getStatus(), code(e.getStatus()), detail(e, ctx.method().name()))
-                        .withInstance(ctx.path()));
+                ProblemException p = e.getStatus() == 413 ? bodyFailures.forStatus(413) // Javalin's maxRequestSize
+                        : new ProblemException(Problem.of(e.getStatus(), code(e.getStatus()),
+                        detail(e, ctx.method().name())));
+                json.writeProblem(ctx, auditOnce(ctx, p, refusals).problem().withInstance(ctx.path()));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 ProblemException p;
@@ -260,11 +260,7 @@ public final class GeoPigeonServer implements AutoCloseable {
                     p = ProblemException.of(500, "SERVER_ERROR", "the server failed to answer this request;"
                             + " its log has the details under incident " + incident);
                 }
-                if ("POST".equals(ctx.method().name()) && isAudited(ctx.path()) && ctx.attribute(AUDITED) == null) {
-                    ctx.attribute(AUDITED, Boolean.TRUE);
-                    p = refusals.record(p, RequestInfo.callerOrNull(ctx), ctx.ip(), null,
-                            AccessGate.auditParameters(ctx.path()));
-                }
+                p = auditOnce(ctx, p, refusals);
                 p.headers().forEach(ctx::header);
                 json.writeProblem(ctx, p.problem().withInstance(ctx.path()));
             });
@@ -326,6 +322,18 @@ public final class GeoPigeonServer implements AutoCloseable {
             server.insertHandler(new SizeLimitHandler(s.maxUploadBody(), -1));
             server.insertHandler(gate);
         });
+    }
+
+    /**
+     * Audits a refusal of a geolocation request that no route audited (a failure of the HTTP layer or a bug), once:
+     * every request on those paths leaves exactly one audit row.
+     */
+    private static ProblemException auditOnce(Context ctx, ProblemException p, RefusalAudit refusals) {
+        if (!"POST".equals(ctx.method().name()) || !isAudited(ctx.path()) || ctx.attribute(AUDITED) != null) {
+            return p;
+        }
+        ctx.attribute(AUDITED, Boolean.TRUE);
+        return refusals.record(p, RequestInfo.callerOrNull(ctx), ctx.ip(), null, AccessGate.auditParameters(ctx.path()));
     }
 
     /** Routes answered without credentials: discovery documents, health probes, the viewer's files. */

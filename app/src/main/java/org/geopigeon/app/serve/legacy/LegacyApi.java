@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.geopigeon.app.serve.auth.Caller;
 import org.geopigeon.app.serve.auth.Permission;
+import org.geopigeon.app.serve.http.AccessGate;
 import org.geopigeon.app.serve.http.BodyFailures;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.ProblemException;
@@ -113,6 +114,7 @@ public final class LegacyApi {
         } catch (GeolocationFailure f) {
             throw GeolocateProcess.problem(f, true);
         }
+        ctx.attribute(AccessGate.AUDITED, Boolean.TRUE); // the service wrote its row: a later failure adds none
         if (outcome.located().predictionId() != null) {
             ctx.header("Location", "/predictions/" + outcome.located().predictionId());
         }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.geopigeon.app.serve.auth.Caller;
 import org.geopigeon.app.serve.auth.Permission;
+import org.geopigeon.app.serve.http.AccessGate;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.Problem;
 import org.geopigeon.app.serve.http.ProblemException;
@@ -240,6 +241,7 @@ public final class OgcApi {
             return;
         }
         ProcessResult result = process.execute(request, caller, JobContext.NONE);
+        ctx.attribute(AccessGate.AUDITED, Boolean.TRUE); // the service wrote its row: a later failure adds none
         if (preferSync(ctx)) {
             ctx.header("Preference-Applied", "respond-sync");
         }
@@ -307,6 +309,7 @@ public final class OgcApi {
                     + " database is unavailable").withHeader("Retry-After", "10"), caller, ctx, request);
         }
         runner.submit(id, process, request, caller);
+        ctx.attribute(AccessGate.AUDITED, Boolean.TRUE); // the job's run writes the row
         String b = info.base(ctx);
         ctx.header("Location", b + "/jobs/" + id);
         ctx.header("Preference-Applied", "respond-async");

@@ -157,12 +157,14 @@ final class TokenCommand implements Callable<Integer> {
             try {
                 List<TokenInfo> all = db.tokens(spec.commandLine()).list();
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf("%-24s %-8s %-12s %-25s %-12s %s%n", "NAME", "ROLE", "PREFIX", "CREATED", "BY", "STATUS");
+                List<String[]> rows = new java.util.ArrayList<>();
+                rows.add(new String[] {"NAME", "ROLE", "PREFIX", "CREATED", "BY", "STATUS"});
                 for (TokenInfo t : all) {
-                    out.printf("%-24s %-8s %-12s %-25s %-12s %s%n", t.name(), t.role().id(), t.prefix() + "...",
-                            t.created().withNano(0), t.createdBy(), t.active() ? "active"
-                                    : "revoked " + t.revoked().withNano(0) + " by " + t.revokedBy());
+                    rows.add(new String[] {t.name(), t.role().id(), t.prefix() + "...",
+                            String.valueOf(t.created().withNano(0)), t.createdBy(), t.active() ? "active"
+                                    : "revoked " + t.revoked().withNano(0) + " by " + t.revokedBy()});
                 }
+                table(rows).forEach(out::println);
                 out.flush();
                 return 0;
             } catch (StoreException e) {
@@ -171,5 +173,29 @@ final class TokenCommand implements Callable<Integer> {
                 return 3;
             }
         }
+    }
+
+    /** Rows as columns padded to their widest cell and two spaces apart, so no value runs into the next column. */
+    static List<String> table(List<String[]> rows) {
+        int columns = rows.get(0).length;
+        int[] width = new int[columns];
+        for (String[] r : rows) {
+            for (int i = 0; i < columns; i++) {
+                width[i] = Math.max(width[i], String.valueOf(r[i]).length());
+            }
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        for (String[] r : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                String v = String.valueOf(r[i]);
+                b.append(v);
+                if (i < columns - 1) {
+                    b.append(" ".repeat(width[i] - v.length() + 2));
+                }
+            }
+            lines.add(b.toString());
+        }
+        return lines;
     }
 }

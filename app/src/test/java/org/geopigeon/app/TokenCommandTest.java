@@ -46,6 +46,11 @@ class TokenCommandTest {
         assertTrue(list.out().contains("alice") && list.out().contains("analyst") && list.out().contains("active"),
                 list.out());
         assertTrue(!list.out().contains(token.substring(12)), "no secret in the listing");
+        String[] lines = list.out().split("\\R");
+        int by = lines[0].indexOf("CREATED");
+        assertTrue(lines[1].startsWith(token.substring(0, 10) + "...", lines[0].indexOf("PREFIX")), list.out());
+        assertEquals(' ', lines[1].charAt(by - 1), "the prefix column does not run into CREATED:\n" + list.out());
+        assertTrue(Character.isDigit(lines[1].charAt(by)), list.out());
 
         Run revoked = run("token", "revoke", "--name", "alice", "--jdbc", db.jdbcUrl());
         assertEquals(0, revoked.exit(), revoked.err());

@@ -307,6 +307,7 @@ public final class AuditedGeolocation implements AutoCloseable {
     private Located persist(LoadedModel m, AuditEntry entry, Prediction prediction, boolean storeIt,
                             List<String> hashes, int topK, int views) {
         Long predictionId = null;
+        String created = null;
         long auditId;
         try {
             ensureSchema();
@@ -314,6 +315,7 @@ public final class AuditedGeolocation implements AutoCloseable {
                 StoredPrediction s = store.store(registration(m), entry, prediction, topK);
                 predictionId = s.predictionId();
                 auditId = s.auditId();
+                created = s.created() == null ? null : s.created().toString();
             } else {
                 auditId = auditTrail.record(entry);
             }
@@ -326,7 +328,7 @@ public final class AuditedGeolocation implements AutoCloseable {
                     + "; the server log has the details)", null, incident, e);
         }
         return new Located(prediction, GeolocationResult.of(prediction, m.trained(), predictionId, auditId, topK,
-                views, hashes));
+                views, hashes).withCreated(created));
     }
 
     /** A server-side failure: the detail goes to the log under an incident id, the client gets the id. */

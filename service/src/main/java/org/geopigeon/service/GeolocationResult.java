@@ -150,6 +150,14 @@ public record GeolocationResult(Estimate estimate, List<Cell> cells) {
         return new GeolocationResult(e, p.topCells().stream().map(GeolocationResult::cell).toList());
     }
 
+    /** The same answer with the time its prediction was stored ({@code Estimate.created}, ISO-8601), or null. */
+    public GeolocationResult withCreated(String created) {
+        Estimate e = estimate;
+        return new GeolocationResult(new Estimate(e.lat(), e.lon(), e.confidence(), e.refined(), e.model(), e.trained(),
+                e.precision(), e.predictionId(), e.auditId(), e.topK(), e.panorama(), e.imageSha256(),
+                e.topCellCentroid(), e.exifGps(), e.gpsSource(), e.exifDistanceKm(), e.timingsMs(), created), cells);
+    }
+
     private static Cell cell(CellProbability cp) {
         Geocell c = cp.cell();
         return new Cell(cp.rank(), c.id(), c.name(), c.admin1(), c.country(), cp.probability(), c.geometry());

@@ -30,6 +30,7 @@ import org.geopigeon.app.serve.auth.Permission;
 import org.geopigeon.app.serve.health.HealthRoutes;
 import org.geopigeon.app.serve.health.ReadinessMonitor;
 import org.geopigeon.app.serve.http.AccessGate;
+import org.geopigeon.app.serve.http.BodyFailures;
 import org.geopigeon.app.serve.http.HeaderReadTimeout;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.Problem;
@@ -60,8 +61,10 @@ import org.geopigeon.service.AuditedGeolocation;
 import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.LoadedModel;
 import org.geopigeon.service.ModelHolder;
+import org.geopigeon.service.Incidents;
 import org.geopigeon.service.ModelSettings;
 import org.geopigeon.service.ServiceLimits;
+import org.geopigeon.service.store.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +93,8 @@ public final class GeoPigeonServer implements AutoCloseable {
     private static final long OTHER_BODY_BYTES = 64 * 1024;
     private static final Duration STALE_JOB = Duration.ofMinutes(5);
     private static final Pattern EXECUTION = Pattern.compile("/processes/[^/]+/execution");
+    /** Request attribute set once a refusal of the request has been audited, so it is audited once. */
+    public static final String AUDITED = AccessGate.AUDITED;
 
     private final Javalin app;
     private final AsyncJobRunner runner;
@@ -167,6 +172,7 @@ public final class GeoPigeonServer implements AutoCloseable {
     private static GeoPigeonServer start(ServerSettings s, ServiceLimits limits, ModelBundle bundle, ModelHolder models,
                                          DataSource dataSource, boolean migrate, Boundaries boundaries, PrintStream log)
             throws IOException {
+        ListenAddress.check(s.bind(), s.port()); // before Javalin, which calls every bind failure "Port already in use"
         JsonBodies json = new JsonBodies(s.maxUploadBody());
         ServedModel model = ServedModel.of(bundle);
         LoadedModel loaded = models.get();
@@ -194,25 +200,32 @@ public final class GeoPigeonServer implements AutoCloseable {
                 json.mapper(), responder::stored);
         JobJanitor janitor = new JobJanitor(jobs, s.jobRetention(), STALE_JOB, Duration.ofMinutes(1), json.mapper());
         RequestInfo info = new RequestInfo(s.publicUrl());
-        OgcApi ogc = new OgcApi(registry, new ExecuteRequestReader(json.mapper(), s.maxImageBytes()),
+        BodyFailures bodyFailures = new BodyFailures(s.maxUploadBody(), s.maxImageBytes());
+        OgcApi ogc = new OgcApi(registry, new ExecuteRequestReader(json.mapper(), s.maxImageBytes(), bodyFailures),
                 new HrefFetcher(s.allowedHrefHosts(), s.hrefTimeout()), responder, jobs, runner, refusals, metrics,
                 OpenApiDocument.load(json.mapper()), json, info, s.jobRetention(), s.maxImageBytes(),
                 "GeoPigeon (" + model.name() + ")");
-        LegacyApi legacy = new LegacyApi(adapter, refusals, json);
+        LegacyApi legacy = new LegacyApi(adapter, refusals, json, bodyFailures);
         BrowseRoutes browse = new BrowseRoutes(new StoredPredictions(dataSource), model, boundaries, service.auditLog(),
                 json);
         String viewerAuth = s.authMode() == AuthMode.LOOPBACK_ONLY ? "none" : s.trustProxyUser() ? "proxy" : "token";
-        ViewerRoutes viewer = new ViewerRoutes(viewerAuth, s.basemapUrl(), s.basemapAttribution(), json);
+        ViewerRoutes viewer = new ViewerRoutes(viewerAuth, s.basemapUrl(), s.basemapAttribution(), model.trained(),
+                json);
         HealthRoutes health = new HealthRoutes(readiness, json, Duration.ofSeconds(3));
         UploadBudget budget = new UploadBudget(s.maxBufferedBytes());
+        AccessGate.Refusals auditedRefusals = (refusal, caller, peer, path, extra) -> {
+            Map<String, Object> params = AccessGate.auditParameters(path);
+            params.putAll(extra);
+            return refusals.record(refusal, caller, peer, null, params);
+        };
         AccessGate gate = new AccessGate(authenticator, GeoPigeonServer::isPublic, GeoPigeonServer::isUpload,
                 GeoPigeonServer::isAudited, budget, s.maxUploadBody(), s.maxImageBytes(), OTHER_BODY_BYTES,
-                s.maxDrainBytes(), (refusal, caller, peer, path) -> refusals.record(refusal, caller, peer, null,
-                AccessGate.auditParameters(path)), metrics::retryAfterSeconds, json,
+                s.maxDrainBytes(), auditedRefusals, metrics::retryAfterSeconds, json,
                 s.authMode() == AuthMode.LOOPBACK_ONLY, s.minDataRate(), s.readTimeout());
 
         Javalin app = Javalin.create(config -> {
-            configureJetty(config, s, json, gate);
+            configureJetty(config, s, new ProblemErrorHandler(json, GeoPigeonServer::isAudited, auditedRefusals,
+                    bodyFailures), gate);
             config.staticFiles.enableWebjars();
             config.routes.beforeMatched(GeoPigeonServer::checkPermission);
             ogc.register(config.routes);
@@ -225,17 +238,31 @@ public final class GeoPigeonServer implements AutoCloseable {
                 json.writeProblem(ctx, e.problem().instance() == null ? e.problem().withInstance(ctx.path())
                         : e.problem());
             });
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> json.writeProblem(ctx,
-                    Problem.of(e.getStatus(), code(e.getStatus()), detail(e)).withInstance(ctx.path())));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                if (ExecuteRequestReader.timedOut(e)) {
-                    json.writeProblem(ctx, Problem.of(408, "REQUEST_TIMEOUT", "the request body arrived too slowly"
-                            + " and was cut off").withInstance(ctx.path()));
-                    return;
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 405 && allowedMethods(e) != null) {
+                    ctx.header("Allow", allowedMethods(e)); // RFC 9110, 15.5.6: a 405 carries Allow
                 }
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                json.writeProblem(ctx, Problem.of(500, "SERVER_ERROR", "the server failed to answer this request;"
-                        + " its log has the details").withInstance(ctx.path()));
+                ProblemException p = e.getStatus() == 413 ? bodyFailures.forStatus(413) // Javalin's maxRequestSize
+                        : new ProblemException(Problem.of(e.getStatus(), code(e.getStatus()),
+                        detail(e, ctx.method().name())));
+                json.writeProblem(ctx, auditOnce(ctx, p, refusals).problem().withInstance(ctx.path()));
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                ProblemException p;
+                if (ExecuteRequestReader.timedOut(e)) {
+                    p = bodyFailures.forStatus(408);
+                } else {
+                    p = bodyFailures.problem(e).orElse(null);
+                }
+                if (p == null) {
+                    String incident = Incidents.log(LOG, ErrorCode.SERVER_ERROR, ctx.method() + " " + ctx.path()
+                            + " failed", e);
+                    p = ProblemException.of(500, "SERVER_ERROR", "the server failed to answer this request;"
+                            + " its log has the details under incident " + incident);
+                }
+                p = auditOnce(ctx, p, refusals);
+                p.headers().forEach(ctx::header);
+                json.writeProblem(ctx, p.problem().withInstance(ctx.path()));
             });
         });
         try {
@@ -244,12 +271,19 @@ public final class GeoPigeonServer implements AutoCloseable {
             runner.close();
             janitor.close();
             readiness.close();
-            throw new IOException(e.getMessage() == null ? "the server could not start" : e.getMessage(), e);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException b) { // lost a race after the check above
+                    throw new IOException(ListenAddress.describe(b, s.bind(), s.port()), e);
+                }
+            }
+            LOG.error("the server could not start", e);
+            throw new IOException("the server could not start; the log above has the details", e);
         }
         return new GeoPigeonServer(app, runner, janitor, readiness, budget, metrics, models);
     }
 
-    private static void configureJetty(JavalinConfig config, ServerSettings s, JsonBodies json, AccessGate gate) {
+    private static void configureJetty(JavalinConfig config, ServerSettings s, ProblemErrorHandler errors,
+                                       AccessGate gate) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.startup.startupWatcherEnabled = false;
@@ -281,13 +315,25 @@ public final class GeoPigeonServer implements AutoCloseable {
             return c;
         });
         config.jetty.modifyServer(server -> {
-            server.setErrorHandler(new ProblemErrorHandler(json));
+            server.setErrorHandler(errors);
             // Inserted innermost first: each insert wraps what is there.
             server.insertHandler(new EagerContentHandler(new EagerContentHandler.RetainedContentLoaderFactory(
                     s.maxUploadBody() + 64 * 1024, -1, false)));
             server.insertHandler(new SizeLimitHandler(s.maxUploadBody(), -1));
             server.insertHandler(gate);
         });
+    }
+
+    /**
+     * Audits a refusal of a geolocation request that no route audited (a failure of the HTTP layer or a bug), once:
+     * every request on those paths leaves exactly one audit row.
+     */
+    private static ProblemException auditOnce(Context ctx, ProblemException p, RefusalAudit refusals) {
+        if (!"POST".equals(ctx.method().name()) || !isAudited(ctx.path()) || ctx.attribute(AUDITED) != null) {
+            return p;
+        }
+        ctx.attribute(AUDITED, Boolean.TRUE);
+        return refusals.record(p, RequestInfo.callerOrNull(ctx), ctx.ip(), null, AccessGate.auditParameters(ctx.path()));
     }
 
     /** Routes answered without credentials: discovery documents, health probes, the viewer's files. */
@@ -335,17 +381,39 @@ public final class GeoPigeonServer implements AutoCloseable {
             case 404 -> "NOT_FOUND";
             case 405 -> "METHOD_NOT_ALLOWED";
             case 413 -> "TOO_LARGE";
-            default -> status >= 500 ? "SERVER_ERROR" : "BAD_REQUEST";
+            default -> status >= 500 ? "SERVER_ERROR" : "INVALID_REQUEST";
         };
     }
 
-    private static String detail(HttpResponseException e) {
+    private static String detail(HttpResponseException e, String method) {
         return switch (e.getStatus()) {
             case 404 -> "there is nothing at this path; the landing page / lists the API (docs/service.md)";
-            case 405 -> "this path does not take this method" + (e.getDetails().isEmpty() ? ""
-                    : "; allowed: " + String.join(", ", e.getDetails().keySet()));
+            case 405 -> "this path does not take " + method + (allowedMethods(e) == null ? ""
+                    : "; allowed: " + allowedMethods(e));
             default -> e.getMessage();
         };
+    }
+
+    /**
+     * The methods a path takes, from Javalin's 405 ({@code MethodNotAllowedResponse} puts them, comma-separated,
+     * under the detail key {@code availableMethods}), with HEAD wherever GET is served; null when unknown.
+     */
+    static String allowedMethods(HttpResponseException e) {
+        String v = e.getDetails().get("availableMethods");
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        List<String> methods = new ArrayList<>();
+        for (String m : v.split(",")) {
+            String t = m.trim().toUpperCase(java.util.Locale.ROOT);
+            if (!t.isEmpty() && !methods.contains(t)) {
+                methods.add(t);
+            }
+        }
+        if (methods.contains("GET") && !methods.contains("HEAD")) {
+            methods.add(methods.indexOf("GET") + 1, "HEAD");
+        }
+        return String.join(", ", methods);
     }
 
     /** The bound port (useful with port 0). */

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the GeoPigeon service: OGC API - Processes (process 'geolocate', sync and async jobs),"
-                + " stored predictions, the audit log for auditors, and a map viewer at /viewer/.",
+                + " stored predictions, the audit log for auditors, and a map viewer at /viewer/ (a browser opening / is"
+                + " sent there).",
                 "Callers authenticate with API tokens (geopigeon token create --name NAME --role ROLE), or at a"
                         + " trusted proxy (--trust-proxy-user); --no-auth is allowed only on loopback.",
                 "Every request is recorded in the PostGIS audit log (docs/ethics.md); without a database the service"
@@ -185,6 +186,14 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("geopigeon serve: " + e.getMessage());
             err.flush();
             return 2;
+        }
+        try {
+            ListenAddress.check(settings.bind(), settings.port()); // before the database and the model (costly)
+        } catch (IOException e) {
+            err.println("geopigeon serve: cannot listen on " + settings.bind() + ":" + settings.port() + ": "
+                    + e.getMessage());
+            err.flush();
+            return 1;
         }
         DataSource dataSource = config.dataSource();
         String dbProblem = checkDatabase(dataSource, config.migrate());

@@ -64,7 +64,7 @@ class AuthTest {
         AuditRow row = svc.auditRow(r.json().get("audit_id").asLong());
         assertEquals("unauthenticated", row.principal());
         assertEquals("refused", row.outcome());
-        assertEquals("INVALID_REQUEST", row.errorCode());
+        assertEquals("UNAUTHENTICATED", row.errorCode());
         assertEquals("127.0.0.1", row.clientAddress());
     }
 

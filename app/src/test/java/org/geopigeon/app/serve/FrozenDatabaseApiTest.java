@@ -96,7 +96,7 @@ class FrozenDatabaseApiTest {
                 List<AuditRecord> rows = log.list(null, 100);
                 assertEquals(List.of("accepted", "failed", "failed", "refused"),
                         rows.stream().map(r -> r.outcome().dbValue()).toList());
-                assertEquals(List.of("STORE_FAILED", "STORE_FAILED", "INVALID_REQUEST"),
+                assertEquals(List.of("STORE_FAILED", "STORE_FAILED", "UNSUPPORTED_MEDIA_TYPE"),
                         rows.subList(1, 4).stream().map(AuditRecord::errorCode).toList());
                 assertTrue(rows.subList(1, 4).stream().allMatch(r -> r.spooledAt() != null));
                 assertTrue(log.verify().intact());

@@ -3,6 +3,7 @@ package org.geopigeon.app.serve;
 import static org.geopigeon.app.serve.RunningService.geolocate;
 import static org.geopigeon.app.serve.RunningService.jpeg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
@@ -38,8 +39,10 @@ class ReadinessTest {
                 Thread.sleep(1100); // past the one-second cache of the last check
                 Reply down = get(admin, app, "health/ready");
                 assertEquals(503, down.status(), down.body());
-                assertTrue(down.json().get("checks").get("audit_write").get("detail").asText()
-                        .contains("permission denied"), down.body());
+                String detail = down.json().get("checks").get("audit_write").get("detail").asText();
+                assertTrue(detail.contains("may not write audit rows"), down.body());
+                assertFalse(detail.contains("permission denied") || detail.contains("audit_log"),
+                        "no driver text for the public: " + down.body());
                 assertTrue(Integer.parseInt(down.header("Retry-After")) >= 5);
                 assertEquals(200, get(admin, app, "health/live").status(), "alive all the same");
 
@@ -60,6 +63,25 @@ class ReadinessTest {
             } finally {
                 revoke(admin, "GRANT INSERT ON geopigeon.audit_log TO geopigeon_app");
             }
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseIsNotNamedToThePublic() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        try (RunningService admin = RunningService.start("ready_down");
+             GeoPigeonServer app = RunningService.start(RunningService.settings(), admin.bundle,
+                     Migrations.dataSource("jdbc:postgresql://127.0.0.1:" + port + "/gis?user=nobody"
+                             + "&connectTimeout=2", null, null))) {
+            Reply down = get(admin, app, "health/ready");
+            assertEquals(503, down.status(), down.body());
+            String detail = down.json().get("checks").get("audit_write").get("detail").asText();
+            assertTrue(detail.contains("cannot be reached"), down.body());
+            assertFalse(down.body().contains(String.valueOf(port)) || down.body().contains("127.0.0.1")
+                    || down.body().contains("Connection"), "no host, port or driver text: " + down.body());
         }
     }
 

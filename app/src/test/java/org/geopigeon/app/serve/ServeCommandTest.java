@@ -62,6 +62,29 @@ class ServeCommandTest {
     }
 
     @Test
+    void anAddressThatIsNotThisMachinesOrAPortInUseIsNamedAsSuch() throws Exception {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of a real host.
+        Run r = run("serve", "--port", "80", "--bind", "192.0.2.1", "--jdbc", "jdbc:postgresql://127.0.0.1:9/none?user=x");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("cannot listen on 192.0.2.1:80: 192.0.2.1 is not an address of this machine"),
+                r.err());
+        assertTrue(!r.err().contains("already in use") && !r.err().contains("Javalin"), r.err());
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Run busy = run("serve", "--port", String.valueOf(taken.getLocalPort()), "--jdbc",
+                    "jdbc:postgresql://127.0.0.1:9/none?user=x");
+            assertEquals(1, busy.exit(), busy.err());
+            assertTrue(busy.err().contains("port " + taken.getLocalPort() + " is already in use"), busy.err());
+        }
+    }
+
+    @Test
+    void aPrivilegedPortIsExplained() {
+        String m = ListenAddress.describe(new java.net.BindException("Permission denied"), "127.0.0.1", 80);
+        assertTrue(m.contains("ports below 1024 need root or the CAP_NET_BIND_SERVICE capability"), m);
+    }
+
+    @Test
     void badPrecisionAndMicroBatchOptionsAreUsageErrorsNamingTheOption() {
         String db = "jdbc:postgresql://127.0.0.1:9/none?user=x";
         Run p = run("serve", "--port", "0", "--precision", "fp64", "--jdbc", db);
@@ -100,7 +123,7 @@ class ServeCommandTest {
         for (String expected : new String[] {"OGC API - Processes", "token create", "--no-auth", "--trust-proxy-user",
                 "--max-upload-mb", "4/3", "--allow-href-host", "--enable-echo-process", "--basemap-url",
                 "--min-upload-rate", "--read-timeout", "--job-retention-hours", "never on disk", "--precision",
-                "--no-precision-per-request", "--micro-batch", "--micro-batch-wait-ms"}) {
+                "--no-precision-per-request", "--micro-batch", "--micro-batch-wait-ms", "/viewer/ (a browser opening /"}) {
             assertTrue(help.contains(expected), "serve --help mentions " + expected + ":\n" + help);
         }
     }

@@ -75,8 +75,9 @@ class ViewerBrowserTest {
     void anUploadedPhotoIsDrawnWithTheSldClassesTheEstimateTheExifPositionAndTheErrorLine() throws Exception {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(svc.uri("/viewer/").toString());
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")))
-                .sendKeys(svc.token(Role.ANALYST));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertTrue(browser.findElement(By.id("banner")).isDisplayed(), "the demo-weights warning shows before sign-in");
+        browser.findElement(By.id("token")).sendKeys(svc.token(Role.ANALYST));
         browser.findElement(By.id("signin")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("model-info"), "geopigeon-demo"));
         assertTrue(browser.findElements(By.cssSelector(".leaflet-outlines-pane path")).size() > 0,

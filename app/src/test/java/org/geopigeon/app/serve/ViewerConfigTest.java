@@ -36,6 +36,7 @@ class ViewerConfigTest {
         try (RunningService svc = RunningService.start("viewercfg2")) {
             JsonNode cfg = svc.get("/viewer/config.json", null).json();
             assertNull(cfg.get("basemap"));
+            assertEquals(false, cfg.get("trained").asBoolean(true), "the page can warn of demo weights before sign-in");
             assertTrue(svc.get("/viewer/", null).header("Content-Security-Policy").contains("img-src 'self' data:;"));
             JsonNode cells = cfg.get("styles").get("cells");
             java.util.List<SldRule> rules = SldStyles.packaged("geopigeon_predicted_cells.sld");

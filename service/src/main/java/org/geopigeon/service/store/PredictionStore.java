@@ -162,14 +162,18 @@ public final class PredictionStore {
                 insertCells(c, model, predictionId, prediction);
                 // Audit row last: its advisory lock is then held only for the rest of this commit.
                 long auditId = AuditLog.insert(c, entry.withPredictionId(predictionId).withModel(model.name()));
+                java.time.OffsetDateTime created;
                 try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE geopigeon.predictions SET audit_id = ? WHERE id = ?")) {
+                        "UPDATE geopigeon.predictions SET audit_id = ? WHERE id = ? RETURNING created")) {
                     ps.setLong(1, auditId);
                     ps.setLong(2, predictionId);
-                    ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        created = rs.getObject(1, java.time.OffsetDateTime.class);
+                    }
                 }
                 c.commit();
-                return new StoredPrediction(predictionId, auditId);
+                return new StoredPrediction(predictionId, auditId, created);
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollbackQuietly(c, e);
                 throw e;

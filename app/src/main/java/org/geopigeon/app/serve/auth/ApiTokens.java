@@ -36,6 +36,7 @@ public final class ApiTokens {
     /** Token names: the principal recorded in audit rows. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     static final String PREFIX = "gpt_";
+    private static final java.util.regex.Pattern TOKEN_SHAPE = java.util.regex.Pattern.compile("gpt_[A-Za-z0-9_-]{43}");
     private static final int CACHE_LIMIT = 10_000;
     private static final String COLUMNS = "id, name, role, token_prefix, created, created_by, revoked, revoked_by";
 
@@ -70,7 +71,7 @@ public final class ApiTokens {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        String prefix = token.substring(0, PREFIX.length() + 6);
+        String prefix = publicPrefix(token).orElseThrow();
         String sql = "INSERT INTO geopigeon.api_tokens (name, role, token_sha256, token_prefix, created_by)"
                 + " VALUES (?, ?, ?, ?, ?) RETURNING " + COLUMNS;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -125,6 +126,19 @@ public final class ApiTokens {
         } catch (SQLException e) {
             throw new StoreException("could not list the tokens", e);
         }
+    }
+
+    /**
+     * The public prefix of a token of this service's shape ({@code gpt_} and 43 base64url characters): its first
+     * ten characters, as stored in {@code api_tokens.token_prefix} and shown by {@code geopigeon token list}. It
+     * names a token without giving it away (36 of its 256 random bits). Empty for anything else, so no part of
+     * another kind of secret sent by mistake is ever recorded.
+     */
+    public static Optional<String> publicPrefix(String token) {
+        if (token == null || !TOKEN_SHAPE.matcher(token).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(token.substring(0, PREFIX.length() + 6));
     }
 
     /**

@@ -35,12 +35,27 @@ public final class Authenticator {
     public record Missing() implements Outcome {
     }
 
-    /** Credentials were sent but are not valid; {@code reason} says why, for the 401 answer. */
-    public record Invalid(String reason) implements Outcome {
+    /**
+     * Credentials were sent but are not valid; {@code reason} says why, for the 401 answer.
+     *
+     * @param tokenPrefix the public prefix of the token sent ({@link ApiTokens#publicPrefix}), or null
+     */
+    public record Invalid(String reason, String tokenPrefix) implements Outcome {
+        public Invalid(String reason) {
+            this(reason, null);
+        }
     }
 
-    /** The token could not be checked (database unreachable). */
-    public record Unavailable(String reason) implements Outcome {
+    /**
+     * The token could not be checked (database unreachable).
+     *
+     * @param tokenPrefix the public prefix of the token sent ({@link ApiTokens#publicPrefix}), or null: what ties
+     *                    the refusal to a caller without a secret
+     */
+    public record Unavailable(String reason, String tokenPrefix) implements Outcome {
+        public Unavailable(String reason) {
+            this(reason, null);
+        }
     }
 
     private final AuthMode mode;
@@ -78,14 +93,16 @@ public final class Authenticator {
                 return new Invalid("only 'Authorization: Bearer <API token>' is accepted (tokens come from"
                         + " 'geopigeon token create')");
             }
+            String token = a.substring(7).strip();
+            String prefix = ApiTokens.publicPrefix(token).orElse(null);
             Optional<TokenInfo> t;
             try {
-                t = tokens.lookup(a.substring(7).strip());
+                t = tokens.lookup(token);
             } catch (StoreException e) {
-                return new Unavailable("the API token cannot be checked now: the database is unavailable");
+                return new Unavailable("the API token cannot be checked now: the database is unavailable", prefix);
             }
             if (t.isEmpty()) {
-                return new Invalid("the bearer token is not a valid API token (unknown or revoked)");
+                return new Invalid("the bearer token is not a valid API token (unknown or revoked)", prefix);
             }
             return new Authenticated(new Caller(t.get().name(), t.get().role(), AuthMethod.TOKEN, peer, forwardedFor));
         }

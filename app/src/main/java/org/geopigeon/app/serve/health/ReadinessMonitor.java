@@ -26,8 +26,14 @@ import org.geopigeon.app.serve.process.StoreHealth;
  * and a result is reused for {@code cacheFor}. While the database is failing, {@link #retryAfterSeconds()}
  * grows with the length of the outage (a quarter of it, 5 to 60 s), for the {@code Retry-After} of 503
  * STORE_FAILED answers.
+ *
+ * <p>The readiness answer is public, so a failed check says only what kind of failure it was (unreachable,
+ * not permitted, timed out, ...); the driver's message, which names the database host and port, goes to the
+ * server log at WARN, once per kind of failure.
  */
 public final class ReadinessMonitor implements StoreHealth, AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadinessMonitor.class);
 
     /** One check's outcome. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,6 +63,7 @@ public final class ReadinessMonitor implements StoreHealth, AutoCloseable {
     private final ExecutorService thread;
     private CompletableFuture<Readiness> latest;
     private volatile Instant downSince;
+    private volatile String lastLogged;
 
     /**
      * @param statementTimeout longest the probe insert may take
@@ -93,6 +100,7 @@ public final class ReadinessMonitor implements StoreHealth, AutoCloseable {
         boolean ready = checks.values().stream().allMatch(Check::ok);
         if (ready) {
             downSince = null;
+            lastLogged = null;
         } else if (downSince == null) {
             downSince = Instant.now();
         }
@@ -112,8 +120,43 @@ public final class ReadinessMonitor implements StoreHealth, AutoCloseable {
             }
             return new Check(true, ms(t0), null);
         } catch (SQLException e) {
-            return new Check(false, ms(t0), "an audit row cannot be written now: " + e.getMessage());
+            String reason = publicReason(e.getSQLState());
+            String logged = e.getSQLState() + " " + e.getMessage();
+            if (!logged.equals(lastLogged)) { // once per kind of failure, not at every probe
+                lastLogged = logged;
+                LOG.warn("readiness: an audit row cannot be written now ({}): SQL state {}: {}", reason,
+                        e.getSQLState(), e.getMessage());
+            }
+            return new Check(false, ms(t0), "an audit row cannot be written now: " + reason
+                    + "; the server log has the details");
         }
+    }
+
+    /**
+     * What the public readiness answer says about a failed probe: the kind of failure from its SQL state
+     * (PostgreSQL Appendix A, error codes), never the driver's text, which names the database host and port.
+     */
+    static String publicReason(String sqlState) {
+        String s = sqlState == null ? "" : sqlState;
+        if (s.startsWith("08")) {
+            return "the database cannot be reached";
+        }
+        if (s.equals("42501")) {
+            return "the service's database login may not write audit rows";
+        }
+        if (s.equals("57014") || s.equals("55P03")) {
+            return "the database did not answer in time";
+        }
+        if (s.equals("25006")) {
+            return "the database is read-only";
+        }
+        if (s.startsWith("53")) {
+            return "the database is out of resources (disk, memory or connections)";
+        }
+        if (s.startsWith("57") || s.startsWith("58")) {
+            return "the database is shutting down or unavailable";
+        }
+        return "the database refused the write";
     }
 
     private static double ms(long t0) {

@@ -38,8 +38,26 @@ public final class AccessGate extends Handler.Wrapper {
     /** Audits a refusal of an audited route; returns the problem with its audit id. */
     @FunctionalInterface
     public interface Refusals {
-        ProblemException record(ProblemException refusal, Caller caller, String peer, String path);
+        /**
+         * @param caller null when not authenticated
+         * @param extra  more audit parameters, e.g. {@code claimed_token_prefix}
+         */
+        ProblemException record(ProblemException refusal, Caller caller, String peer, String path,
+                                Map<String, Object> extra);
+
+        default ProblemException record(ProblemException refusal, Caller caller, String peer, String path) {
+            return record(refusal, caller, peer, path, Map.of());
+        }
     }
+
+    /**
+     * Audit parameter naming the public prefix of a token that could not be verified (unknown, revoked, or the
+     * database was down): it ties the row to a token listed by {@code geopigeon token list} without a secret.
+     */
+    public static final String CLAIMED_TOKEN_PREFIX = "claimed_token_prefix";
+
+    /** Request attribute set once a refusal of the request has been audited, so it is audited once. */
+    public static final String AUDITED = "geopigeon.audited";
 
     private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
@@ -114,15 +132,19 @@ public final class AccessGate extends Handler.Wrapper {
             request.setAttribute(RequestInfo.CALLER, caller);
         } else if (!isPublic.test(request)) {
             ProblemException p;
+            String claimed = null;
             if (outcome instanceof Authenticator.Invalid i) {
                 p = unauthenticated(i.reason());
+                claimed = i.tokenPrefix();
             } else if (outcome instanceof Authenticator.Unavailable u) {
                 p = ProblemException.of(503, "AUTH_UNAVAILABLE", u.reason()).withHeader("Retry-After", "10");
+                claimed = u.tokenPrefix();
             } else {
                 p = unauthenticated("this resource needs an API token: send 'Authorization: Bearer <token>'"
                         + " (an administrator creates tokens with 'geopigeon token create')");
             }
-            return refuse(request, response, callback, p, null, peer, audited);
+            return refuse(request, response, callback, p, null, peer, audited,
+                    claimed == null ? Map.of() : Map.of(CLAIMED_TOKEN_PREFIX, claimed));
         }
         if (STATE_CHANGING.contains(method) && crossOrigin(request)) {
             return refuse(request, response, callback, ProblemException.of(403, "CROSS_ORIGIN", "request from the"
@@ -174,8 +196,16 @@ public final class AccessGate extends Handler.Wrapper {
      */
     private boolean refuse(Request request, Response response, Callback callback, ProblemException refusal,
                            Caller caller, String peer, boolean audited) {
-        ProblemException p = audited ? refusals.record(refusal, caller, peer, Request.getPathInContext(request))
-                : refusal;
+        return refuse(request, response, callback, refusal, caller, peer, audited, Map.of());
+    }
+
+    private boolean refuse(Request request, Response response, Callback callback, ProblemException refusal,
+                           Caller caller, String peer, boolean audited, Map<String, Object> extra) {
+        ProblemException p = refusal;
+        if (audited) {
+            request.setAttribute(AUDITED, Boolean.TRUE);
+            p = refusals.record(refusal, caller, peer, Request.getPathInContext(request), extra);
+        }
         boolean bodyPending = hasBody(request) && !expectsContinue(request);
         response.setStatus(p.problem().status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.mediaTypeFor(request.getHeaders().get(HttpHeader.ACCEPT)));

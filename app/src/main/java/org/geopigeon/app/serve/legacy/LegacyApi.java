@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.geopigeon.app.serve.auth.Caller;
 import org.geopigeon.app.serve.auth.Permission;
+import org.geopigeon.app.serve.http.AccessGate;
+import org.geopigeon.app.serve.http.BodyFailures;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.ProblemException;
 import org.geopigeon.app.serve.http.RequestInfo;
@@ -40,6 +42,7 @@ import org.geopigeon.engine.predict.StageListener;
 public final class LegacyApi {
 
     public static final String LOCATE = "/api/v1/locate";
+    private static final String OVER_LIMIT = "a part or the number of parts is over the limit";
     private static final String SUCCESSOR = "</processes/geolocate/execution>; rel=\"successor-version\"";
 
     /** The body of a redirect. */
@@ -49,11 +52,14 @@ public final class LegacyApi {
     private final GeolocationAdapter adapter;
     private final RefusalAudit refusals;
     private final JsonBodies json;
+    private final BodyFailures bodyFailures;
 
-    public LegacyApi(GeolocationAdapter adapter, RefusalAudit refusals, JsonBodies json) {
+    /** @param bodyFailures how failures of the HTTP layer while a body is read are answered (limits, framing) */
+    public LegacyApi(GeolocationAdapter adapter, RefusalAudit refusals, JsonBodies json, BodyFailures bodyFailures) {
         this.adapter = adapter;
         this.refusals = refusals;
         this.json = json;
+        this.bodyFailures = bodyFailures;
     }
 
     public void register(RoutesConfig r) {
@@ -87,12 +93,12 @@ public final class LegacyApi {
             }
             String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
             if (type.startsWith("multipart/form-data")) {
-                List<UploadedImage> images = multipart(ctx);
+                List<UploadedImage> images = multipart(ctx, bodyFailures);
                 purpose = field(ctx, "purpose");
                 request = new GeolocateRequest(images, purpose, topK(field(ctx, "topK")), store(field(ctx, "store")),
                         caller, extra);
             } else if (type.isEmpty() || type.startsWith("image/") || type.startsWith("application/octet-stream")) {
-                request = new GeolocateRequest(List.of(new UploadedImage(ctx.bodyAsBytes(), null, "request body")),
+                request = new GeolocateRequest(List.of(new UploadedImage(body(ctx), null, "request body")),
                         purpose, topK(ctx.queryParam("topK")), store(ctx.queryParam("store")), caller, extra);
             } else {
                 throw ProblemException.of(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type '" + ctx.contentType()
@@ -108,22 +114,64 @@ public final class LegacyApi {
         } catch (GeolocationFailure f) {
             throw GeolocateProcess.problem(f, true);
         }
+        ctx.attribute(AccessGate.AUDITED, Boolean.TRUE); // the service wrote its row: a later failure adds none
         if (outcome.located().predictionId() != null) {
             ctx.header("Location", "/predictions/" + outcome.located().predictionId());
         }
         json.write(ctx, 200, JsonBodies.GEOJSON, GeolocateOutputs.of(outcome).combined());
     }
 
-    /** The image parts; a broken body is a 400 naming the problem. */
-    private static List<UploadedImage> multipart(Context ctx) {
+    /** The raw body; a failure of the HTTP layer (body limit, broken chunking) is the problem the client gets. */
+    private byte[] body(Context ctx) {
+        try {
+            return ctx.bodyAsBytes();
+        } catch (RuntimeException e) {
+            throw bodyFailures.problem(e).orElseThrow(() -> e);
+        }
+    }
+
+    /**
+     * The image parts; a broken body is a 400 naming the problem, a part over its limit 413. The servlet API's
+     * parser throws ServletException, IOException or runtime ones whose text is meant for logs, never shown.
+     */
+    private static List<UploadedImage> multipart(Context ctx, BodyFailures failures) {
         try {
             return files(ctx);
         } catch (ProblemException e) {
             throw e;
-        } catch (Exception e) { // the servlet API's parser throws ServletException, IOException or runtime ones
-            String m = e.getMessage() == null ? "it cannot be parsed" : e.getMessage();
-            throw ProblemException.of(400, "INVALID_MULTIPART", "the multipart/form-data body is broken: " + m);
+        } catch (Exception e) {
+            java.util.Optional<ProblemException> http = failures.problem(e);
+            if (http.isPresent() && http.get().problem().status() != 400) {
+                throw http.get();
+            }
+            String reason = multipartReason(e);
+            if (reason.equals(OVER_LIMIT)) {
+                throw ProblemException.of(413, "TOO_LARGE", "an uploaded part is larger than the limit of "
+                        + failures.maxImageBytes() + " bytes per image, or the form has too many parts");
+            }
+            throw ProblemException.of(400, "INVALID_MULTIPART", "the multipart/form-data body is broken: " + reason);
         }
+    }
+
+    /** What is wrong with a multipart body, in user terms; the parser's own text only when it is plain words. */
+    static String multipartReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m == null) {
+                continue;
+            }
+            String lower = m.toLowerCase(Locale.ROOT);
+            if (lower.contains("boundary")) {
+                return "its boundary is missing or does not match the Content-Type header";
+            }
+            if (lower.contains("max") && (lower.contains("size") || lower.contains("length") || lower.contains("parts"))) {
+                return OVER_LIMIT;
+            }
+            if (lower.contains("eof") || lower.contains("incomplete") || lower.contains("early")) {
+                return "it ends before its closing boundary";
+            }
+        }
+        return "it cannot be parsed as multipart/form-data (RFC 7578)";
     }
 
     private static List<UploadedImage> files(Context ctx) {
@@ -139,7 +187,7 @@ public final class LegacyApi {
                 images.add(new UploadedImage(in.readAllBytes(), f.contentType(), name));
             } catch (IOException e) {
                 throw ProblemException.of(400, "INVALID_MULTIPART", "the uploaded file " + f.filename()
-                        + " could not be read: " + e.getMessage());
+                        + " could not be read: the upload was cut off");
             }
         }
         return images;

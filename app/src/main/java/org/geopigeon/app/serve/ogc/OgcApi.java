@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.geopigeon.app.serve.auth.Caller;
 import org.geopigeon.app.serve.auth.Permission;
+import org.geopigeon.app.serve.http.AccessGate;
 import org.geopigeon.app.serve.http.JsonBodies;
 import org.geopigeon.app.serve.http.Problem;
 import org.geopigeon.app.serve.http.ProblemException;
@@ -221,7 +222,11 @@ public final class OgcApi {
                         + " an analyst or admin token is needed");
             }
             String type = ctx.contentType();
-            if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            if (type == null || type.isBlank()) {
+                throw ProblemException.of(415, "UNSUPPORTED_MEDIA_TYPE", "the execute request must be JSON and say"
+                        + " so: send the header 'Content-Type: application/json'; images go in it as base64");
+            }
+            if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 throw ProblemException.of(415, "UNSUPPORTED_MEDIA_TYPE", "the execute request must be JSON"
                         + " (Content-Type: application/json), not '" + type + "'; images go in it as base64");
             }
@@ -236,6 +241,7 @@ public final class OgcApi {
             return;
         }
         ProcessResult result = process.execute(request, caller, JobContext.NONE);
+        ctx.attribute(AccessGate.AUDITED, Boolean.TRUE); // the service wrote its row: a later failure adds none
         if (preferSync(ctx)) {
             ctx.header("Preference-Applied", "respond-sync");
         }
@@ -303,6 +309,7 @@ public final class OgcApi {
                     + " database is unavailable").withHeader("Retry-After", "10"), caller, ctx, request);
         }
         runner.submit(id, process, request, caller);
+        ctx.attribute(AccessGate.AUDITED, Boolean.TRUE); // the job's run writes the row
         String b = info.base(ctx);
         ctx.header("Location", b + "/jobs/" + id);
         ctx.header("Preference-Applied", "respond-async");
@@ -383,7 +390,10 @@ public final class OgcApi {
     private void dismiss(Context ctx) {
         JobRecord job = visibleJob(ctx);
         if (job.status() == JobStatus.DISMISSED) {
-            throw noSuchJob(ctx.pathParam("jobId"), " (it was dismissed)");
+            // Idempotent (RFC 9110, 9.2.2), and in step with GET /jobs/{id}, which shows the job as dismissed
+            // until retention deletes it (OGC 18-062r2, clause 13: status "dismissed").
+            json.write(ctx, 200, JsonBodies.JSON, statusInfo(job, info.base(ctx)));
+            return;
         }
         runner.cancel(job.id());
         JobRecord dismissed = jobs.dismiss(job.id(), retention).orElseThrow(() -> noSuchJob(ctx.pathParam("jobId"), ""));

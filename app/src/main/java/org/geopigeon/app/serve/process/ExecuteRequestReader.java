@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.geopigeon.app.serve.ServerSettings;
+import org.geopigeon.app.serve.http.BodyFailures;
 import org.geopigeon.app.serve.http.ProblemException;
 
 /**
@@ -42,31 +44,50 @@ public final class ExecuteRequestReader {
 
     private final ObjectMapper mapper;
     private final long maxBinaryBytes;
+    private final BodyFailures bodyFailures;
 
     /**
      * @param maxBinaryBytes most decoded binary bytes (images) one request may carry in total
      */
     public ExecuteRequestReader(ObjectMapper mapper, long maxBinaryBytes) {
-        this.mapper = mapper;
-        this.maxBinaryBytes = maxBinaryBytes;
+        this(mapper, maxBinaryBytes, new BodyFailures(ServerSettings.maxUploadBody(maxBinaryBytes), maxBinaryBytes));
     }
 
-    /** @throws ProblemException 400 naming the problem (413 when the images exceed the limit) */
+    /**
+     * @param maxBinaryBytes most decoded binary bytes (images) one request may carry in total
+     * @param bodyFailures   how failures of the HTTP layer while the body is read are answered (body limit,
+     *                       broken chunked encoding)
+     */
+    public ExecuteRequestReader(ObjectMapper mapper, long maxBinaryBytes, BodyFailures bodyFailures) {
+        this.mapper = mapper;
+        this.maxBinaryBytes = maxBinaryBytes;
+        this.bodyFailures = bodyFailures;
+    }
+
+    /**
+     * @throws ProblemException 400 naming the problem (413 when the images or the body exceed the limit, 408 when
+     *                          the body arrived too slowly)
+     */
     public ExecuteRequest read(InputStream body, ProcessSpec spec) {
         try (JsonParser p = mapper.getFactory().createParser(body)) {
             return read(p, spec);
+        } catch (ProblemException e) {
+            throw e;
+        } catch (RuntimeException e) { // Jetty's body limit fails the read with an unchecked HttpException
+            throw bodyFailures.problem(e).orElseThrow(() -> e);
         } catch (StreamConstraintsException e) {
-            throw ProblemException.of(413, "TOO_LARGE", "a value of the execute request is too long: "
-                    + e.getOriginalMessage());
+            throw ProblemException.of(413, "TOO_LARGE", "a value of the execute request is longer or nested deeper"
+                    + " than this server accepts (images: at most " + (maxBinaryBytes >> 20) + " MiB per request)");
         } catch (JsonProcessingException e) {
-            throw bad("INVALID_JSON", "the execute request is not valid JSON: " + e.getOriginalMessage()
+            throw bad("INVALID_JSON", "the execute request is not valid JSON: " + syntaxProblem(e)
                     + at(e.getLocation()));
         } catch (IOException e) {
             if (timedOut(e)) {
                 throw ProblemException.of(408, "REQUEST_TIMEOUT", "the execute request arrived too slowly and was cut"
                         + " off (see the minimum upload rate in docs/service.md)");
             }
-            throw bad("INVALID_REQUEST", "the execute request could not be read: " + e.getMessage());
+            throw bodyFailures.problem(e).orElseGet(() -> bad("INVALID_REQUEST", "the execute request could not be"
+                    + " read: the connection failed while its body was received"));
         }
     }
 
@@ -202,7 +223,7 @@ public final class ExecuteRequestReader {
         try {
             b = p.getBinaryValue(BASE64);
         } catch (JsonProcessingException e) {
-            throw bad("INVALID_IMAGE", name + " is not valid base64: " + e.getOriginalMessage());
+            throw bad("INVALID_IMAGE", name + " is not valid base64: " + base64Problem(e) + at(e.getLocation()));
         }
         total[0] += b.length;
         if (total[0] > maxBinaryBytes) {
@@ -277,6 +298,58 @@ public final class ExecuteRequestReader {
         } catch (URISyntaxException e) {
             throw bad("INVALID_PARAMETER", name + ": href '" + href + "' is not a URL: " + e.getReason());
         }
+    }
+
+    private static final java.util.regex.Pattern QUOTED_CHAR = java.util.regex.Pattern.compile(
+            "[Cc]haracter \\(?'(.{1,2})'");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("token '([^']{1,40})'");
+
+    /**
+     * What is wrong with the JSON, in user terms. Jackson's messages name its own features and source
+     * descriptions ("StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION", "VALUE_STRING"), so only the offending
+     * character or word is taken from them; the location is added by the caller.
+     */
+    static String syntaxProblem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String lower = m.toLowerCase(Locale.ROOT);
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException || lower.contains("end-of-input")) {
+            return "it ends before it is complete (a string, object or array is not closed)";
+        }
+        if (lower.contains("invalid utf-8") || lower.contains("invalid utf8")) {
+            return "it is not UTF-8 text";
+        }
+        if (lower.contains("unquoted character") || lower.contains("control character")) {
+            return "a string contains a raw control character (a line break or tab must be escaped as \\n or \\t)";
+        }
+        java.util.regex.Matcher token = TOKEN.matcher(m);
+        if (lower.contains("unrecognized token") && token.find()) {
+            return "unexpected word '" + token.group(1) + "' (values are strings in double quotes, numbers, true,"
+                    + " false, null, objects or arrays)";
+        }
+        java.util.regex.Matcher c = QUOTED_CHAR.matcher(m);
+        if (c.find()) {
+            String what = lower.contains("expecting comma") ? "; a comma or a closing bracket was expected"
+                    : lower.contains("double-quote to start field name") ? "; a member name in double quotes was"
+                    + " expected" : lower.contains("expecting a colon") ? "; a colon was expected" : "";
+            return "unexpected character '" + c.group(1) + "'" + what;
+        }
+        return "it is not well-formed JSON (RFC 8259)";
+    }
+
+    /** What is wrong with a base64 value, in user terms (see {@link #syntaxProblem}). */
+    static String base64Problem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        java.util.regex.Matcher c = QUOTED_CHAR.matcher(m);
+        if (m.contains("Illegal character") && c.find()) {
+            return "it contains '" + c.group(1) + "', which is not a base64 character (A-Z, a-z, 0-9, +, /, =)";
+        }
+        if (m.toLowerCase(Locale.ROOT).contains("white space")) {
+            return "it contains a space or line break inside a 4-character group";
+        }
+        if (m.toLowerCase(Locale.ROOT).contains("padding") || m.toLowerCase(Locale.ROOT).contains("end of base64")) {
+            return "it ends in the middle of a 4-character group (its length is wrong or it was cut off)";
+        }
+        return "it cannot be decoded as base64 (RFC 4648)";
     }
 
     private static String at(JsonLocation l) {

@@ -140,7 +140,17 @@ public final class GeolocateProcess implements OgcProcess {
             case INVALID_TOP_K, INVALID_IMAGE_COUNT, INVALID_REQUEST, INVALID_PRECISION -> 400;
             case INVALID_IMAGE -> f.imageProblem() == null ? 400 : imageStatus(f.imageProblem());
             case BUSY, CANCELLED, MODEL_UNAVAILABLE, STORE_FAILED -> 503;
-            case INFERENCE_FAILED -> 500;
+            case INFERENCE_FAILED, SERVER_ERROR -> 500;
+            // Refusals of the HTTP layer; the service itself does not raise them.
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN, CROSS_ORIGIN -> 403;
+            case MISDIRECTED_REQUEST -> 421;
+            case TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case INVALID_JSON, INVALID_PARAMETER, INVALID_MULTIPART, HREF_NOT_ALLOWED, HREF_FAILED -> 400;
+            case REQUEST_TIMEOUT -> 408;
+            case HEADERS_TOO_LARGE -> 431;
+            case AUTH_UNAVAILABLE -> 503;
         };
         ProblemException e = new ProblemException(Problem.of(status, f.code().name(), f.getMessage())
                 .withAuditId(f.auditId()));
@@ -186,15 +196,9 @@ public final class GeolocateProcess implements OgcProcess {
         if (n.isIntegralNumber() && n.canConvertToInt()) {
             return n.intValue();
         }
-        if (n.isTextual()) { // a form field or query value sent as text
-            try {
-                return Integer.parseInt(n.asText().trim());
-            } catch (NumberFormatException e) {
-                // fall through to the message below
-            }
-        }
-        throw ProblemException.of(400, "INVALID_TOP_K", "topK must be an integer from 1 to " + LocateOptions.MAX_TOP_K
-                + ", got " + n);
+        // Strict JSON types, as the process description's schema says (integer): "5" is refused like "five".
+        throw ProblemException.of(400, "INVALID_TOP_K", "topK must be a JSON integer from 1 to "
+                + LocateOptions.MAX_TOP_K + " (a number, not a string), got " + n);
     }
 
     /** The {@code precision} input: auto, fp32, bf16, fp16 or int8 (any case), or null when not given. */
@@ -222,12 +226,9 @@ public final class GeolocateProcess implements OgcProcess {
         if (n.isBoolean()) {
             return n.booleanValue();
         }
-        String s = n.asText().trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (s) {
-            case "true", "1", "yes", "on" -> Boolean.TRUE;
-            case "false", "0", "no", "off" -> Boolean.FALSE;
-            default -> throw ProblemException.of(400, "INVALID_PARAMETER", "store must be true or false, got " + n);
-        };
+        // Strict JSON types, as the schema says (boolean): "yes", "true" and 1 are refused, not guessed.
+        throw ProblemException.of(400, "INVALID_PARAMETER", "input '" + id + "' must be the JSON boolean true or"
+                + " false (not a string or number), got " + n);
     }
 
     private static ProcessSpec describe(ObjectMapper m, boolean storeDefault, int defaultTopK, ServedPrecisions p) {

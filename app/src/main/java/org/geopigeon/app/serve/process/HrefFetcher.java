@@ -57,7 +57,8 @@ public final class HrefFetcher {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw ProblemException.of(400, "HREF_FAILED", what + ": " + href + " could not be fetched: " + e.getMessage());
+            throw ProblemException.of(400, "HREF_FAILED", what + ": " + href + " could not be fetched: "
+                    + fetchProblem(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.of(503, "CANCELLED", what + ": the fetch of " + href + " was interrupted");
@@ -78,8 +79,27 @@ public final class HrefFetcher {
             }
             return new Fetched(body, response.headers().firstValue("Content-Type").orElse(null));
         } catch (IOException e) {
-            throw ProblemException.of(400, "HREF_FAILED", what + ": reading " + href + " failed: " + e.getMessage());
+            throw ProblemException.of(400, "HREF_FAILED", what + ": reading " + href + " failed: "
+                    + fetchProblem(e));
         }
+    }
+
+    /** Why a fetch failed, in user terms; the HTTP client's message may name Java classes, so it is not shown. */
+    static String fetchProblem(IOException e) {
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "the connection was refused or the host cannot be reached";
+        }
+        if (e instanceof java.net.UnknownHostException
+                || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+            return "the host name cannot be resolved";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "the TLS handshake failed";
+        }
+        return "the connection failed";
     }
 
     /** @throws ProblemException 400 HREF_NOT_ALLOWED */

@@ -58,20 +58,18 @@ public final class RefusalAudit {
     }
 
     /**
-     * The audit code of a request refused before the service: the envelope problems are INVALID_REQUEST, with
-     * the exact problem in the row's parameters; topK, image and capacity problems keep their own code.
+     * The audit code of a request refused before the service: the code the client sees in the answer
+     * ({@code Problem.code}), so the audit log and the HTTP answer agree; a code the audit log does not know (none
+     * today) is recorded as INVALID_REQUEST, with the exact problem in the row's parameters.
      */
     static ErrorCode auditCode(String code) {
         if (code == null) {
             return ErrorCode.INVALID_REQUEST;
         }
-        return switch (code) {
-            case "INVALID_TOP_K" -> ErrorCode.INVALID_TOP_K;
-            case "INVALID_IMAGE" -> ErrorCode.INVALID_IMAGE;
-            case "INVALID_IMAGE_COUNT" -> ErrorCode.INVALID_IMAGE_COUNT;
-            case "INVALID_PURPOSE" -> ErrorCode.INVALID_PURPOSE;
-            case "BUSY" -> ErrorCode.BUSY;
-            default -> ErrorCode.INVALID_REQUEST;
-        };
+        try {
+            return ErrorCode.valueOf(code);
+        } catch (IllegalArgumentException e) {
+            return ErrorCode.INVALID_REQUEST;
+        }
     }
 }

@@ -34,9 +34,14 @@ public final class ViewerRoutes {
      * @param auth    "token" (send a bearer token), "proxy" (a proxy authenticates) or "none" (loopback, no login)
      * @param basemap tile layer, or null for the offline outlines only
      * @param leaflet where Leaflet's files are
+     * @param trained false when the served model has untrained demo weights: the page shows its warning banner
+     *                before anyone signs in (the landing page names the model publicly too); null when unknown
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ViewerConfig(String auth, Basemap basemap, Styles styles, String leaflet) {
+    public record ViewerConfig(String auth, Basemap basemap, Styles styles, String leaflet, Boolean trained) {
+        public ViewerConfig(String auth, Basemap basemap, Styles styles, String leaflet) {
+            this(auth, basemap, styles, leaflet, null);
+        }
     }
 
     private final ViewerConfig config;
@@ -45,11 +50,16 @@ public final class ViewerRoutes {
     private final String csp;
 
     public ViewerRoutes(String auth, String basemapUrl, String basemapAttribution, JsonBodies json) {
+        this(auth, basemapUrl, basemapAttribution, null, json);
+    }
+
+    /** @param trained whether the served model is trained (null: unknown, the page learns it after sign-in) */
+    public ViewerRoutes(String auth, String basemapUrl, String basemapAttribution, Boolean trained, JsonBodies json) {
         this.json = json;
         Styles styles = new Styles(SldStyles.packaged("geopigeon_predicted_cells.sld"),
                 SldStyles.packaged("geopigeon_predicted_points.sld"), SldStyles.packaged("geopigeon_exif_vs_estimate.sld"));
         this.config = new ViewerConfig(auth, basemapUrl == null ? null : new Basemap(basemapUrl,
-                basemapAttribution == null ? "" : basemapAttribution), styles, LEAFLET);
+                basemapAttribution == null ? "" : basemapAttribution), styles, LEAFLET, trained);
         this.files = Map.of("index.html", load("index.html"), "viewer.js", load("viewer.js"), "viewer.css",
                 load("viewer.css"));
         // Nothing from other sites, except the administrator's tile server when one is set.

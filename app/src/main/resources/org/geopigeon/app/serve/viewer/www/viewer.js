@@ -377,6 +377,8 @@
   async function init() {
     const { body } = await api('/viewer/config.json');
     state.config = body;
+    // The demo-weights warning shows before sign-in too: the configuration is public.
+    $('banner').hidden = body.trained !== false;
     initMap();
     $('locate-form').addEventListener('submit', submit);
     $('refresh').addEventListener('click', loadRecent);

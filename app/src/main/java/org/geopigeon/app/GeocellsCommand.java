@@ -114,9 +114,10 @@ final class GeocellsCommand implements Callable<Integer> {
                 case FUSE -> "countries";
                 default -> null;
             });
+            CliImages images = CliImages.fromEnvironment(spec.commandLine());
             try {
                 long t0 = System.nanoTime();
-                BuildResult result = new GeocellBuilder(options).build(PointSet.read(points),
+                BuildResult result = new GeocellBuilder(options).build(PointSet.read(points, images.decoder()),
                         BoundaryReader.readLayers(layerFiles), progress);
                 progress.finish();
                 GeocellGeoJson.write(result.cells(), out);

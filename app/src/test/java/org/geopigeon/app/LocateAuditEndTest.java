@@ -1,0 +1,112 @@
+package org.geopigeon.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.geopigeon.service.store.AuditEntry;
+import org.geopigeon.service.store.AuditLog;
+import org.geopigeon.service.store.AuditSpool;
+import org.geopigeon.service.store.AuditTrail;
+import org.geopigeon.service.store.ErrorCode;
+import org.geopigeon.service.store.Migrations;
+import org.geopigeon.service.testing.TestDatabase;
+import org.geopigeon.service.testing.ThrowawayPostgis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How an audited {@code locate} run ends (trial findings): refusals spooled while the database was down are replayed
+ * into the chain before the command returns when the database is back, and when they cannot be the run says how many
+ * wait and to run {@code geopigeon audit replay}; usage errors of --store/--purpose come before the model is loaded.
+ * Against a real throwaway PostGIS.
+ */
+class LocateAuditEndTest {
+
+    private static final String SPOOL_PROPERTY = "geopigeon.audit.spoolDir";
+
+    @TempDir
+    Path dir;
+
+    private Path photo;
+    private Path spoolRoot;
+    private String oldSpool;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        photo = dir.resolve("photo.png");
+        TrainCommandTest.writePng(photo, 3);
+        spoolRoot = dir.resolve("spool");
+        oldSpool = System.getProperty(SPOOL_PROPERTY);
+        System.setProperty(SPOOL_PROPERTY, spoolRoot.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (oldSpool == null) {
+            System.clearProperty(SPOOL_PROPERTY);
+        } else {
+            System.setProperty(SPOOL_PROPERTY, oldSpool);
+        }
+    }
+
+    @Test
+    void rowsSpooledEarlierAreInTheChainWhenTheRunEnds() {
+        TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("cli_locate_spool");
+        // What an earlier run left while the database was down: two refusals in the spool.
+        try (AuditSpool spool = AuditSpool.forDatabase(spoolRoot,
+                AuditTrail.databaseOf(Migrations.dataSource(db.jdbcUrl(), null, null)))) {
+            spool.append(AuditEntry.accepted("dave", null, "p", List.of(), Map.of(), "demo")
+                    .refused(ErrorCode.STORE_FAILED), "test outage");
+            spool.append(AuditEntry.accepted("dave", null, "p", List.of(), Map.of(), "demo")
+                    .refused(ErrorCode.STORE_FAILED), "test outage");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+
+        TrainCommandTest.Run r = TrainCommandTest.run("locate", "--bundle", TrainCommandTest.BUNDLE.toString(),
+                "--purpose", "spool test", "--jdbc", db.jdbcUrl(), photo.toString());
+
+        assertEquals(0, r.exitCode(), r.err());
+        assertFalse(r.err().contains("wait in the local spool"), r.err());
+        TrainCommandTest.Run verify = TrainCommandTest.run("audit", "verify", "--jdbc", db.jdbcUrl(), "--spool",
+                spoolRoot.toString());
+        assertEquals(0, verify.exitCode(), "nothing left in the spool: " + verify.out() + verify.err());
+        assertEquals(3, new AuditLog(db.dataSource()).list(null, 10).size(), "2 replayed rows + this run's row");
+    }
+
+    @Test
+    void rowsThatCannotBeReplayedAreCountedWithTheCommandThatReplaysThem() {
+        String down = "jdbc:postgresql://127.0.0.1:9/none?user=x&connectTimeout=2";
+        TrainCommandTest.Run r = TrainCommandTest.run("locate", "--bundle", TrainCommandTest.BUNDLE.toString(),
+                "--purpose", "outage test", "--jdbc", down, photo.toString());
+
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("error: 1 audit rows of refused or failed requests wait in the local spool "
+                + spoolRoot), r.err());
+        assertTrue(r.err().contains("run 'geopigeon audit replay' once the database takes writes"), r.err());
+    }
+
+    @Test
+    void storeWithoutPurposeOrDatabaseIsAUsageErrorBeforeTheModelLoads() {
+        TrainCommandTest.Run noPurpose = TrainCommandTest.run("locate", "--bundle",
+                TrainCommandTest.BUNDLE.toString(), "--store", photo.toString());
+        assertEquals(2, noPurpose.exitCode(), noPurpose.err());
+        assertTrue(noPurpose.err().contains("--store needs --purpose TEXT"), noPurpose.err());
+        assertFalse(noPurpose.err().contains("backbone:"), "no model loaded first: " + noPurpose.err());
+
+        Assumptions.assumeTrue(System.getenv("GEOPIGEON_JDBC_URL") == null, "GEOPIGEON_JDBC_URL is set here");
+        TrainCommandTest.Run noDb = TrainCommandTest.run("locate", "--bundle", TrainCommandTest.BUNDLE.toString(),
+                "--store", "--purpose", "x", photo.toString());
+        assertEquals(2, noDb.exitCode(), noDb.err());
+        assertTrue(noDb.err().contains("need a database"), noDb.err());
+        assertFalse(noDb.err().contains("backbone:"), "no model loaded first: " + noDb.err());
+    }
+}

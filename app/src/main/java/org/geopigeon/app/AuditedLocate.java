@@ -81,7 +81,18 @@ final class AuditedLocate {
      * @throws GeolocationException when the request is refused or fails (audited when the database allowed it)
      */
     Located locate(List<Path> group) {
-        List<ImageUpload> images = group.stream().map(ImageUpload::ofFile).toList();
+        return locate(group, null);
+    }
+
+    /**
+     * @param group one file, or the four views of a panorama
+     * @param files how the files are sent ({@link CliImages#upload}: the media type their bytes name, pipes from
+     *              memory); null for plain file uploads
+     * @throws GeolocationException when the request is refused or fails (audited when the database allowed it)
+     */
+    Located locate(List<Path> group, CliImages files) {
+        List<ImageUpload> images = group.stream().map(f -> files == null ? ImageUpload.ofFile(f) : files.upload(f))
+                .toList();
         LocateRequest request = new LocateRequest(images, purpose, options.topK(), store, RequestContext.localUser(),
                 Map.of("interface", "cli"), options.refine());
         Located located = service.locate(request, StageListener.NONE);

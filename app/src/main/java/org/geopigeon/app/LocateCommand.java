@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "locate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict where photos were taken.",
                 "Prints a table, or with --json one JSON object per image (JSON Lines) on stdout; "
-                        + "errors and progress go to stderr."},
+                        + "errors and progress go to stderr.",
+                "With --json, \"file\" is the file name, or with --panorama the array of the four view files."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image was located", "1:some image failed, or the model bundle could not be loaded",
                 "2:invalid command line"})
@@ -137,7 +138,7 @@ final class LocateCommand implements Callable<Integer> {
                           PrintWriter out, PrintWriter err, int perRequest, int threads) {
         ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json.json, perRequest, trained);
         if (audited == null) {
-            BatchLocator batches = new BatchLocator(geolocator, options, perRequest, threads, rules.decoder()::decode);
+            BatchLocator batches = new BatchLocator(geolocator, options, perRequest, threads, rules::decodeScreened);
             // Files that break a rule are reported in their place; the runs between them are batched.
             BatchLocator.Stats stats = BatchLocator.Stats.NONE;
             List<Path> run = new ArrayList<>();
@@ -177,7 +178,7 @@ final class LocateCommand implements Callable<Integer> {
             }
             Located located;
             try {
-                located = audited.locate(group);
+                located = audited.locate(group, rules);
             } catch (GeolocationException e) {
                 printer.failed(group, e);
                 continue;

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.geopigeon.service.store.AuditEntry;
@@ -80,6 +84,14 @@ class LocateAuditEndTest {
                 spoolRoot.toString());
         assertEquals(0, verify.exitCode(), "nothing left in the spool: " + verify.out() + verify.err());
         assertEquals(3, new AuditLog(db.dataSource()).list(null, 10).size(), "2 replayed rows + this run's row");
+        // The CLI declares what the file's bytes are, so the audit row does not say "none" for a PNG.
+        try (Connection c = db.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT parameters->>'media_types' FROM geopigeon.audit_log WHERE purpose = 'spool test'")) {
+            assertTrue(rs.next());
+            assertEquals("[\"image/png\"]", rs.getString(1).replace(" ", ""));
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -95,6 +95,21 @@ class LocateAuditEndTest {
     }
 
     @Test
+    void storedExifPositionsCarryNoFloatNoise() throws SQLException {
+        TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("cli_exif_noise");
+        Path antimeridian = Path.of("../engine/src/test/resources/ingest/o02_antimeridian_east.jpg");
+        TrainCommandTest.Run r = TrainCommandTest.run("locate", "--bundle", TrainCommandTest.BUNDLE.toString(),
+                "--store", "--purpose", "noise test", "--jdbc", db.jdbcUrl(), antimeridian.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        try (Connection c = db.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT ST_AsText(exif_geom), ST_AsText(error_line) FROM geopigeon.predicted_points")) {
+            assertTrue(rs.next());
+            assertEquals("POINT(179.99 -16.1)", rs.getString(1), "7 decimals at most, as inspect shows it");
+            assertFalse(rs.getString(2).matches(".*\\d\\.\\d{9,}.*"), rs.getString(2));
+        }
+    }
+
+    @Test
     void rowsThatCannotBeReplayedAreCountedWithTheCommandThatReplaysThem() {
         String down = "jdbc:postgresql://127.0.0.1:9/none?user=x&connectTimeout=2";
         TrainCommandTest.Run r = TrainCommandTest.run("locate", "--bundle", TrainCommandTest.BUNDLE.toString(),

@@ -114,6 +114,7 @@ class CliFileNamesTest {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", script));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().put("TEST_CP", System.getProperty("java.class.path"));
+        pb.environment().put("GEOPIGEON_LOG_FILE", dir.resolve("cli.log").toString()); // not the user's home
         pb.environment().remove("LC_ALL");
         pb.environment().remove("LC_CTYPE");
         pb.environment().putAll(env);

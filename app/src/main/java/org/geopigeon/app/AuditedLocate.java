@@ -1,6 +1,7 @@
 package org.geopigeon.app;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,10 @@ import org.geopigeon.service.LocateRequest;
 import org.geopigeon.service.Located;
 import org.geopigeon.service.RequestContext;
 import org.geopigeon.service.ServiceLimits;
+import org.geopigeon.service.store.AuditTrail;
+import org.geopigeon.service.store.ReplayResult;
+import org.geopigeon.service.store.SpoolStatus;
+import org.geopigeon.service.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -34,9 +39,12 @@ final class AuditedLocate {
     private final boolean store;
     private final PrintWriter err;
 
-    /** Checks the options and connects the service; bad options are picocli usage errors (exit 2). */
-    static AuditedLocate create(CommandLine cmd, ModelBundle bundle, GeoPigeonConfig config, String jdbcUrl,
-                                String purpose, LocateOptions options, boolean store, PrintWriter err) {
+    /**
+     * Checks the options before anything is loaded; bad options are picocli usage errors (exit 2).
+     *
+     * @return the configuration with {@code --jdbc} applied
+     */
+    static GeoPigeonConfig check(CommandLine cmd, GeoPigeonConfig config, String jdbcUrl, String purpose) {
         if (purpose == null || purpose.isBlank()) {
             throw new ParameterException(cmd, "--store needs --purpose TEXT: say why you need these locations"
                     + " (recorded in the audit log)");
@@ -46,7 +54,13 @@ final class AuditedLocate {
             throw new ParameterException(cmd, "--store/--purpose need a database: pass --jdbc URL or set"
                     + " GEOPIGEON_JDBC_URL");
         }
-        return new AuditedLocate(bundle, c, purpose, options, store, err);
+        return c;
+    }
+
+    /** {@link #check}, then connects the service. */
+    static AuditedLocate create(CommandLine cmd, ModelBundle bundle, GeoPigeonConfig config, String jdbcUrl,
+                                String purpose, LocateOptions options, boolean store, PrintWriter err) {
+        return new AuditedLocate(bundle, check(cmd, config, jdbcUrl, purpose), purpose, options, store, err);
     }
 
     AuditedLocate(ModelBundle bundle, GeoPigeonConfig config, String purpose, LocateOptions options, boolean store,
@@ -67,7 +81,18 @@ final class AuditedLocate {
      * @throws GeolocationException when the request is refused or fails (audited when the database allowed it)
      */
     Located locate(List<Path> group) {
-        List<ImageUpload> images = group.stream().map(ImageUpload::ofFile).toList();
+        return locate(group, null);
+    }
+
+    /**
+     * @param group one file, or the four views of a panorama
+     * @param files how the files are sent ({@link CliImages#upload}: the media type their bytes name, pipes from
+     *              memory); null for plain file uploads
+     * @throws GeolocationException when the request is refused or fails (audited when the database allowed it)
+     */
+    Located locate(List<Path> group, CliImages files) {
+        List<ImageUpload> images = group.stream().map(f -> files == null ? ImageUpload.ofFile(f) : files.upload(f))
+                .toList();
         LocateRequest request = new LocateRequest(images, purpose, options.topK(), store, RequestContext.localUser(),
                 Map.of("interface", "cli"), options.refine());
         Located located = service.locate(request, StageListener.NONE);
@@ -75,5 +100,52 @@ final class AuditedLocate {
                 + (located.predictionId() == null ? "" : ", stored prediction " + located.predictionId()));
         err.flush();
         return located;
+    }
+
+    /**
+     * Ends the run: refusals spooled while the database could not take them (STORE_FAILED and the like) are replayed
+     * into the hash chain now if it is back, so the chain is complete and in order when the command returns; rows that
+     * still wait are counted on stderr with the command that replays them ({@code geopigeon audit replay}, which the
+     * service also does by itself). Closes the service.
+     *
+     * @param code the run's exit code so far (0 or 1)
+     * @return {@code code}, or 1 when audit rows are left in the spool (the run did not leave the log complete)
+     */
+    int finish(int code) {
+        try {
+            AuditTrail trail = service.auditTrail();
+            SpoolStatus status;
+            String replayProblem = null;
+            try {
+                ReplayResult r = trail.replayPending();
+                if (r.replayed() > 0) {
+                    err.println("replayed " + r.replayed() + " audit rows from the local spool into the audit log"
+                            + " (refusals recorded while the database was unavailable)");
+                }
+            } catch (StoreException | UncheckedIOException e) {
+                replayProblem = e.getMessage();
+            }
+            try {
+                status = trail.status();
+            } catch (UncheckedIOException e) {
+                err.println("error: cannot read the audit spool " + trail.spool().folder() + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            int waiting = status.notInLog() == null ? status.rows() : status.notInLog();
+            if (waiting > 0) {
+                err.println("error: " + waiting + " audit rows of refused or failed requests wait in the local spool "
+                        + status.folder() + " and are not yet in the audit log"
+                        + (replayProblem == null ? "" : " (" + replayProblem + ")")
+                        + "; run 'geopigeon audit replay' once the database takes writes (a running service also"
+                        + " replays them)");
+                err.flush();
+                return 1;
+            }
+            err.flush();
+            return code;
+        } finally {
+            service.close();
+        }
     }
 }

@@ -15,6 +15,7 @@ import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.GpsFix;
 import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.engine.image.PixelHash;
 import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.predict.LocateOptions;
@@ -36,6 +37,14 @@ final class BatchLocator {
     /** Receives every request once, in input order. */
     interface Results {
         void located(List<Path> files, Prediction prediction);
+
+        /**
+         * As {@link #located(List, Prediction)}, with the pixel hash of each view ({@link PixelHash}: the value the
+         * audit log and {@code inspect} give), so {@code locate --json} carries it on every path.
+         */
+        default void located(List<Path> files, Prediction prediction, List<String> pixelSha256) {
+            located(files, prediction);
+        }
 
         /** {@code cause} is an {@link org.geopigeon.engine.image.ImageRejectedException} for a bad file. */
         void failed(List<Path> files, RuntimeException cause);
@@ -193,7 +202,8 @@ final class BatchLocator {
             }
             Prediction p = predictions != null ? predictions.get(next++) : locateAlone(r, results);
             if (p != null) {
-                results.located(r.files(), p.withGps(r.gps(), r.gpsSource()).withTimings(p.timings().withDecodeMs(r.decodeMs())));
+                results.located(r.files(), p.withGps(r.gps(), r.gpsSource()).withTimings(p.timings().withDecodeMs(r.decodeMs())),
+                        r.pixelSha256());
             }
         }
     }
@@ -226,30 +236,35 @@ final class BatchLocator {
     private Request decode(List<Path> group) {
         long t0 = System.nanoTime();
         List<BufferedImage> views = new ArrayList<>(group.size());
+        List<String> hashes = new ArrayList<>(group.size());
         LatLon gps = null;
         GpsFix.Source gpsSource = null;
         try {
             for (Path file : group) {
                 DecodedImage d = decoder.apply(file);
                 views.add(d.rgb());
+                hashes.add(PixelHash.sha256(d.rgb()));
                 if (gps == null && d.exifGps() != null) { // a panorama's first view with GPS speaks for all four
                     gps = d.exifGps();
                     gpsSource = d.metadata().gps() == null ? null : d.metadata().gps().source();
                 }
             }
         } catch (RuntimeException e) {
-            return new Request(group, null, null, null, 0, e);
+            return new Request(group, null, null, null, 0, e, List.of());
         }
         double decodeMs = (System.nanoTime() - t0) / 1e6;
         try {
-            return new Request(group, geolocator.prepare(views), gps, gpsSource, decodeMs, null);
+            return new Request(group, geolocator.prepare(views), gps, gpsSource, decodeMs, null, hashes);
         } catch (RuntimeException e) {
-            return new Request(group, null, null, null, decodeMs, e);
+            return new Request(group, null, null, null, decodeMs, e, List.of());
         }
     }
 
-    /** @param gps the photo's own position (EXIF or XMP, {@code gpsSource} says which), or null */
+    /**
+     * @param gps         the photo's own position (EXIF or XMP, {@code gpsSource} says which), or null
+     * @param pixelSha256 {@link PixelHash} of each view
+     */
     private record Request(List<Path> files, Geolocator.PreparedRequest prepared, LatLon gps, GpsFix.Source gpsSource,
-                           double decodeMs, RuntimeException error) {
+                           double decodeMs, RuntimeException error, List<String> pixelSha256) {
     }
 }

@@ -19,13 +19,19 @@ final class BundleOption {
     }
 
     /**
-     * Warns on {@code err} when the bundle's weights are the untrained demo weights.
+     * Warns on {@code err} when the bundle's answers carry no information ({@code trained: false} in its manifest),
+     * saying why: a random backbone (the demo's, or a head trained on its embeddings: {@code train} marks a bundle
+     * trained only when its backbone is {@code pretrained}), or an untrained head.
      *
      * @param consequence what that means for this command, e.g. "predictions carry no geographic information"
      */
     static void warnIfUntrained(ModelBundle model, PrintWriter err, String consequence) {
         if (!model.manifest().trained()) {
-            err.println("WARNING: model '" + model.name() + "' is untrained demo weights: " + consequence);
+            String why = model.manifest().backbone().pretrained()
+                    ? "has an untrained geocell head"
+                    : "has a random, untrained backbone (demo weights; a head trained on its embeddings learns nothing"
+                            + " about places)";
+            err.println("WARNING: model '" + model.name() + "' " + why + ": " + consequence);
             err.flush();
         }
     }

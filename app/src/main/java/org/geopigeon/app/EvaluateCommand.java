@@ -135,7 +135,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (ModelBundle model = precision.load(bundle.dir(), err)) {
             BundleOption.warnIfUntrained(model, err, "expect chance-level accuracy");
             return Evaluation.images(new Geolocator(model), rows, folder, truth.getFileName().toString(), !noRefinement,
-                    progress);
+                    progress, CliImages.fromEnvironment(spec.commandLine()).decoder());
         }
     }
 }

@@ -3,6 +3,8 @@ package org.geopigeon.app;
 import org.geopigeon.app.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** Entry point of the {@code geopigeon} command. */
 @Command(name = "geopigeon", mixinStandardHelpOptions = true, version = "GeoPigeon 0.1.0",
@@ -13,8 +15,20 @@ import picocli.CommandLine.Command;
         footer = {"%n  batch     Batch locate and gallery building on Apache Spark (batch --help)"})
 public final class GeoPigeonCli {
 
+    /**
+     * Keeps library log lines on stderr instead of the log file ({@link CliLogging}); accepted by every command. Read
+     * from the raw arguments before parsing, because the log must be configured before anything logs.
+     */
+    @Option(names = CliLogging.VERBOSE, scope = ScopeType.INHERIT,
+            description = "print the log of the service and its libraries (details of errors, stack traces) on stderr"
+                    + " instead of ~/.geopigeon/logs/cli.log ($GEOPIGEON_LOG_FILE)")
+    boolean verbose;
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        CliLogging logging = CliLogging.configure(args);
+        int code = run(args);
+        logging.finish(System.err);
+        System.exit(code);
     }
 
     public static int run(String... args) {

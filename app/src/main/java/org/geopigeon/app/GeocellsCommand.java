@@ -114,9 +114,16 @@ final class GeocellsCommand implements Callable<Integer> {
                 case FUSE -> "countries";
                 default -> null;
             });
+            Path outDir = out.toAbsolutePath().getParent();
+            if (outDir != null && !java.nio.file.Files.isDirectory(outDir)) {
+                // Checked before the build: a typo in --out must not cost the build, nor create folders unasked.
+                throw new ParameterException(spec.commandLine(), "--out " + out + ": the folder " + outDir
+                        + " does not exist (create it first)");
+            }
+            CliImages images = CliImages.fromEnvironment(spec.commandLine());
             try {
                 long t0 = System.nanoTime();
-                BuildResult result = new GeocellBuilder(options).build(PointSet.read(points),
+                BuildResult result = new GeocellBuilder(options).build(PointSet.read(points, images.decoder()),
                         BoundaryReader.readLayers(layerFiles), progress);
                 progress.finish();
                 GeocellGeoJson.write(result.cells(), out);

@@ -13,6 +13,7 @@ import org.geopigeon.engine.image.CameraInfo;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.GpsFix;
 import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.service.ImageRefusal;
 import org.geopigeon.engine.image.ImageMetadata;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.image.PixelHash;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code geopigeon inspect}: what an OSINT analyst checks before any model runs, and exactly what the model would be
- * fed. Decodes each file with the same {@link ImageDecoder} as {@code locate} and the audited service, and prints
+ * fed. Applies the service's image rules ({@link CliImages}: the 25 MiB, 80 MP and 32 px limits {@code locate} applies)
+ * and decodes each file with the same {@link ImageDecoder} as {@code locate} and the audited service, and prints
  * size, orientation, the pixel hash the audit log stores ({@link PixelHash}), position with its source, capture time,
  * camera, software, ICC profile (never applied) and ignored metadata problems. No model is loaded.
  */
@@ -48,23 +50,29 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    /** Strings, converted one by one ({@link CliFiles}): one unusable name must not stop the others. */
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "JPEG, PNG or WebP images")
-    List<Path> files;
+    List<String> files;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ImageDecoder decoder = new ImageDecoder();
+        CliImages images = CliImages.fromEnvironment(spec.commandLine());
+        CliFiles args = CliFiles.of(files);
         int failed = 0;
         boolean first = true;
-        for (Path file : files) {
+        for (int i = 0; i < files.size(); i++) {
+            Path file = args.paths().get(i);
             Report report;
             try {
-                report = Report.of(file.toString(), decoder.decode(file));
-            } catch (ImageRejectedException e) {
+                if (args.refusal(i) != null) {
+                    throw args.refusal(i);
+                }
+                report = Report.of(file.toString(), images.decode(file));
+            } catch (ImageRejectedException | ImageRefusal e) {
                 failed++;
-                err.println("error: " + e.source() + ": " + e.problem());
+                err.println("error: " + ResultPrinter.describe(List.of(file), e));
                 err.flush();
                 continue;
             }

@@ -13,7 +13,6 @@ import org.geopigeon.service.GeoPigeonConfig;
 import org.geopigeon.service.GeolocationException;
 import org.geopigeon.service.ImageRefusal;
 import org.geopigeon.service.ImageRules;
-import org.geopigeon.service.ImageUpload;
 import org.geopigeon.service.Located;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "locate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict where photos were taken.",
                 "Prints a table, or with --json one JSON object per image (JSON Lines) on stdout; "
-                        + "errors and progress go to stderr."},
+                        + "errors and progress go to stderr.",
+                "With --json, \"file\" is the file name, or with --panorama the array of the four view files."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image was located", "1:some image failed, or the model bundle could not be loaded",
                 "2:invalid command line"})
@@ -77,8 +77,13 @@ final class LocateCommand implements Callable<Integer> {
     @Mixin
     DecodeThreadsOption decodeThreads;
 
+    /** Strings, converted one by one ({@link CliFiles}): one unusable name must not stop the others. */
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "JPEG, PNG or WebP images")
-    List<Path> files;
+    List<String> fileArgs;
+
+    /** The arguments as paths, with the names that cannot be opened. */
+    private CliFiles cliFiles;
+    private List<Path> files;
 
     /** Set when --store/--purpose route every request through the audited service. */
     private AuditedLocate audited;
@@ -87,10 +92,10 @@ final class LocateCommand implements Callable<Integer> {
     public Integer call() {
         LocateOptions options = options();
         int perRequest = panorama ? Geolocator.PANORAMA_VIEWS : 1;
-        if (files.size() % perRequest != 0) {
+        if (fileArgs.size() % perRequest != 0) {
             throw new ParameterException(spec.commandLine(), "--panorama needs a multiple of "
                     + Geolocator.PANORAMA_VIEWS + " files (" + Geolocator.PANORAMA_VIEWS + " views per panorama), got "
-                    + files.size());
+                    + fileArgs.size());
         }
         int threads = decodeThreads.resolve(spec.commandLine());
         PrintWriter out = spec.commandLine().getOut();
@@ -102,15 +107,19 @@ final class LocateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        // Usage errors come before the model is loaded (seconds to minutes for a ViT-L bundle).
+        GeoPigeonConfig auditConfig = store || purpose != null
+                ? AuditedLocate.check(spec.commandLine(), config, jdbc.url, purpose) : null;
+        cliFiles = CliFiles.of(fileArgs);
+        files = cliFiles.paths();
         Path bundleDir = bundle.dir();
         try (ModelBundle model = precision.load(bundleDir, err)) {
             BundleOption.warnIfUntrained(model, err, "predictions carry no geographic information");
-            if (store || purpose != null) {
-                audited = AuditedLocate.create(spec.commandLine(), model, config, jdbc.url, purpose,
-                        options, store, err);
+            if (auditConfig != null) {
+                audited = new AuditedLocate(model, auditConfig, purpose, options, store, err);
             }
-            return locateAll(new Geolocator(model), options, config.imageRules(), model.manifest().trained(), out,
-                    err, perRequest, threads);
+            return locateAll(new Geolocator(model), options, new CliImages(config.imageRules()),
+                    model.manifest().trained(), out, err, perRequest, threads);
         } catch (BundleException e) {
             err.println("error: cannot load model bundle " + bundleDir + ": " + e.getMessage());
             return 1;
@@ -125,17 +134,17 @@ final class LocateCommand implements Callable<Integer> {
         }
     }
 
-    private int locateAll(Geolocator geolocator, LocateOptions options, ImageRules rules, boolean trained,
+    private int locateAll(Geolocator geolocator, LocateOptions options, CliImages rules, boolean trained,
                           PrintWriter out, PrintWriter err, int perRequest, int threads) {
         ResultPrinter printer = new ResultPrinter(out, err, files, panorama, json.json, perRequest, trained);
         if (audited == null) {
-            BatchLocator batches = new BatchLocator(geolocator, options, perRequest, threads);
+            BatchLocator batches = new BatchLocator(geolocator, options, perRequest, threads, rules::decodeScreened);
             // Files that break a rule are reported in their place; the runs between them are batched.
             BatchLocator.Stats stats = BatchLocator.Stats.NONE;
             List<Path> run = new ArrayList<>();
             for (int start = 0; start < files.size(); start += perRequest) {
                 List<Path> group = files.subList(start, start + perRequest);
-                ImageRefusal refusal = screen(rules, group);
+                ImageRefusal refusal = screen(rules, start, perRequest);
                 if (refusal == null) {
                     run.addAll(group);
                     continue;
@@ -157,29 +166,48 @@ final class LocateCommand implements Callable<Integer> {
                 err.flush();
             }
             return code;
-        } else {
-            // One audited request per image or panorama, failing closed: never batched.
-            for (int start = 0; start < files.size(); start += perRequest) {
-                List<Path> group = files.subList(start, start + perRequest);
-                Located located;
-                try {
-                    located = audited.locate(group);
-                } catch (GeolocationException e) {
-                    printer.failed(group, e);
-                    continue;
-                }
-                printer.located(group, located.result());
+        }
+        // One audited request per image or panorama, failing closed: never batched.
+        for (int start = 0; start < files.size(); start += perRequest) {
+            List<Path> group = files.subList(start, start + perRequest);
+            ImageRefusal badName = nameRefusal(start, perRequest);
+            if (badName != null) {
+                // Nothing can be read, so there is nothing to audit (no pixels, no request reached the service).
+                printer.failed(group, badName);
+                continue;
+            }
+            Located located;
+            try {
+                located = audited.locate(group, rules);
+            } catch (GeolocationException e) {
+                printer.failed(group, e);
+                continue;
+            }
+            printer.located(group, located.result());
+        }
+        int code = printer.finish();
+        return audited.finish(code);
+    }
+
+    /** The refusal of the first unusable file name in a group, or null. */
+    private ImageRefusal nameRefusal(int start, int count) {
+        for (int i = start; i < start + count; i++) {
+            if (cliFiles.refusal(i) != null) {
+                return cliFiles.refusal(i);
             }
         }
-        return printer.finish();
+        return null;
     }
 
     /** The service's image rules on a group's files (bytes, type, header; nothing decoded); null when all pass. */
-    private static ImageRefusal screen(ImageRules rules, List<Path> group) {
-        for (Path file : group) {
-            String name = file.toString();
+    private ImageRefusal screen(CliImages rules, int start, int count) {
+        ImageRefusal badName = nameRefusal(start, count);
+        if (badName != null) {
+            return badName;
+        }
+        for (Path file : files.subList(start, start + count)) {
             try {
-                rules.checkHeader(rules.read(ImageUpload.ofFile(file), name), null, name);
+                rules.screen(file);
             } catch (ImageRefusal r) {
                 return r;
             }

@@ -26,10 +26,24 @@ final class PrecisionOption {
      */
     ModelBundle load(Path bundleDir, PrintWriter err) throws BundleException {
         ModelBundle model = choice == null ? ModelBundle.load(bundleDir) : ModelBundle.load(bundleDir, choice);
+        String from = choice == null ? configuredBy() : null;
         err.println("backbone: " + model.backbone().precision() + " on " + model.backbone().device() + " ("
-                + model.precisionReason() + ")");
+                + model.precisionReason() + (from == null ? "" : ", from " + from) + ")");
         err.flush();
         return model;
+    }
+
+    /**
+     * Where the process-wide choice came from when no --precision was given ({@link PrecisionChoice#configured()}'s
+     * order), e.g. "GEOPIGEON_PRECISION=int8"; null when neither is set (auto).
+     */
+    static String configuredBy() {
+        String p = System.getProperty(PrecisionChoice.PROPERTY);
+        if (p != null && !p.isBlank()) {
+            return "-D" + PrecisionChoice.PROPERTY + "=" + p.strip();
+        }
+        String e = System.getenv(PrecisionChoice.ENVIRONMENT);
+        return e != null && !e.isBlank() ? PrecisionChoice.ENVIRONMENT + "=" + e.strip() : null;
     }
 
     /** picocli converter; the error names the accepted values. */

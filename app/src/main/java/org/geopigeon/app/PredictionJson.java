@@ -14,8 +14,10 @@ import org.geopigeon.service.GeolocationResult;
  * {@code file} (a string for one image, an array of the four view files for a panorama), then the model's
  * estimate fields ({@code lat, lon, confidence, refined, model, trained, precision, prediction_id, audit_id, top_k,
  * panorama, image_sha256, top_cell_centroid, exif_gps, gps_source, exif_distance_km, timings_ms, created}), then
- * {@code top_cells}. Ids and hashes are null/empty unless the request went through the audited service
- * ({@code --store}/{@code --purpose}).
+ * {@code top_cells}. {@code image_sha256} holds the pixel hash of each view (the audit log's and {@code inspect}'s
+ * value) on every path; the ids are null unless the request went through the audited service
+ * ({@code --store}/{@code --purpose}). {@code file} stays a string for single images (the common case, easy to read
+ * with {@code jq -r .file}) and is an array only with {@code --panorama}, where {@code panorama} is true.
  */
 final class PredictionJson {
 

@@ -92,8 +92,10 @@ final class PretrainCommand implements Callable<Integer> {
             BundleFolder.requireNew(output.out);
             PhotoCaptioner captioner = new PhotoCaptioner(new GeocellCaptioner(CaptionData.shipped(),
                     GeocellCaptioner.Options.defaults()), new GeocellIndex(GeocellGeoJson.read(geocells)));
-            List<CaptionedPhoto> list = CaptionedPhotos.collect(photos, locations, captioner, log);
+            CliImages images = CliImages.fromEnvironment(spec.commandLine());
+            // The bundle first: a bundle without a 'clip' section is reported before any photo is decoded.
             try (ClipModel clip = ClipModel.load(bundle)) {
+                List<CaptionedPhoto> list = CaptionedPhotos.collect(photos, locations, captioner, log, images.decoder());
                 CaptionPretrainer.Result r = PretrainedBundleWriter.write(clip, list, output.out, output.modelName(), config,
                         log);
                 log.accept(String.format(Locale.ROOT, "pretrained on %d photos in %.1f s on %s; loss %.4f -> %.4f",

@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 
 /**
  * Progress of a long run on stderr: images located, points assigned, epochs trained. On a terminal one line
- * redrawn in place with {@code \r} ("[=====>    ] 12/40 images"); otherwise (logs, pipes) a plain line at every
- * 10% so logs stay readable.
+ * redrawn in place with {@code \r} ("[=====>    ] 12/40 images"); otherwise (logs, pipes) a plain line each time
+ * another tenth is done ("1/9 images (11%)"), so logs stay readable.
  */
 final class ProgressBar {
 
@@ -51,7 +51,9 @@ final class ProgressBar {
             int decile = total == 0 ? 10 : (int) (done * 10 / total);
             if (decile > lastDecile) {
                 lastDecile = decile;
-                err.println(done + "/" + total + " " + unit + " (" + decile * 10 + "%)");
+                // The true share, rounded down (1/9 is 11%, not the decile's 10%); 100% only when all are done.
+                long percent = total == 0 ? 100 : done * 100 / total;
+                err.println(done + "/" + total + " " + unit + " (" + percent + "%)");
             }
         }
         err.flush();

@@ -32,8 +32,9 @@ final class ResultPrinter implements BatchLocator.Results {
     private final PredictionTable table;
     private final ProgressBar progress; // null for a single file
     private int failed;
+    private boolean headerPrinted;
 
-    /** Prints the table header (without --json) and shows the empty progress bar. */
+    /** Shows the empty progress bar; the table header (without --json) comes with the first row, if any. */
     ResultPrinter(PrintWriter out, PrintWriter err, List<Path> files, boolean panorama, boolean json, int perRequest,
                   boolean trained) {
         this.out = out;
@@ -44,10 +45,6 @@ final class ResultPrinter implements BatchLocator.Results {
         this.requests = files.size() / perRequest;
         this.table = new PredictionTable(files.stream().map(Path::toString).toList(), panorama);
         this.progress = files.size() > 1 ? new ProgressBar(err, files.size(), System.console() != null) : null;
-        if (!json) {
-            out.println(table.header());
-            out.flush();
-        }
         if (progress != null) {
             progress.advance(0); // show the empty bar while the first batch runs
         }
@@ -56,13 +53,23 @@ final class ResultPrinter implements BatchLocator.Results {
     /** A prediction of the batch path (not audited): no ids, no pixel hashes. */
     @Override
     public void located(List<Path> files, Prediction p) {
-        located(files, GeolocationResult.of(p, trained, null, null, p.topCells().size(), files.size(), List.of()));
+        located(files, p, List.of());
+    }
+
+    /** A prediction of the batch path (not audited): no ids; the views' pixel hashes, as the audited path gives. */
+    @Override
+    public void located(List<Path> files, Prediction p, List<String> pixelSha256) {
+        located(files, GeolocationResult.of(p, trained, null, null, p.topCells().size(), files.size(), pixelSha256));
     }
 
     void located(List<Path> files, GeolocationResult r) {
         List<String> names = files.stream().map(Path::toString).toList();
         if (progress != null) {
             progress.clearLine();
+        }
+        if (!json && !headerPrinted) {
+            out.println(table.header()); // not when every file fails: stdout then stays empty
+            headerPrinted = true;
         }
         out.println(json ? jsonFormat.toLine(names, panorama, r) : table.row(names, r));
         out.flush();

@@ -168,6 +168,7 @@ final class TrainCommand implements Callable<Integer> {
                 b.setGallery(source.gallery);
             } else {
                 b.setPhotos(source.photos, locations).optSaveGallery(saveGallery)
+                        .optImageDecoder(CliImages.fromEnvironment(spec.commandLine()).decoder())
                         .optDecodeThreads(decodeThreads.resolve(spec.commandLine()));
             }
             return b.build();

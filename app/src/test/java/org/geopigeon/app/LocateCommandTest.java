@@ -116,7 +116,7 @@ class LocateCommandTest {
             assertEquals(modelName, l.get("model").asText());
         }
         if (!trained) {
-            String warning = "WARNING: model '" + modelName + "' is untrained demo weights";
+            String warning = "WARNING: model '" + modelName + "' has a random, untrained backbone";
             assertEquals(run.err.indexOf(warning), run.err.lastIndexOf(warning), "warned once: " + run.err);
             assertTrue(run.err.contains(warning), run.err);
         }

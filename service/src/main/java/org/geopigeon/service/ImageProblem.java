@@ -37,6 +37,7 @@ public enum ImageProblem {
             case TOO_MANY_PIXELS -> TOO_MANY_PIXELS;
             case TRUNCATED -> TRUNCATED;
             case UNREADABLE -> UNREADABLE;
+            case TOO_SMALL -> TOO_SMALL;
             default -> CORRUPT;
         };
     }

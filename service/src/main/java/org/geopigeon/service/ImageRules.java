@@ -64,9 +64,13 @@ public record ImageRules(int minSide, long maxPixels, long maxBytes) {
         return new ImageRules(DEFAULT_MIN_SIDE, DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
     }
 
-    /** The engine decoder with these limits. Thread-safe; one is enough for a service. */
+    /**
+     * The engine decoder with these rules (size, pixels and minimum side), for front ends that decode files without
+     * the service ({@code inspect}, {@code train}, {@code evaluate}, {@code pretrain}, {@code geocells build},
+     * batch gallery): they refuse what the service refuses. Thread-safe; one is enough for a service.
+     */
     public ImageDecoder decoder() {
-        return new ImageDecoder(new ImageLimits(maxPixels, maxBytes));
+        return new ImageDecoder(new ImageLimits(maxPixels, maxBytes, minSide));
     }
 
     /**

@@ -78,6 +78,8 @@ public final class BatchLocateJob {
         long t0 = System.nanoTime();
         SparkContext sc = spark.sparkContext();
         checkOutputFree(spec.out());
+        // Before the database and the model: a mistyped path is one clean line, not a model load and a Spark trace.
+        ImageFiles.checkExist(spec.inputs(), sc.hadoopConfiguration());
         try {
             if (spec.migrate()) {
                 Migrations.apply(settings.jdbc().dataSource());
@@ -125,6 +127,13 @@ public final class BatchLocateJob {
             sc.removeSparkListener(progress);
         }
         addFilesNotRead(files, located.rdd().getNumPartitions(), s, counters, spec.out());
+        try {
+            GeoParquetOutput.dropEmptyBoxes(spec.out(), sc.hadoopConfiguration());
+        } catch (IOException e) {
+            // The rows are written and audited; only a reader's extent may include (0, 0).
+            log.accept("warning: could not remove the [0, 0, 0, 0] bbox of a part file without estimates in "
+                    + spec.out() + ": " + e.getMessage());
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return summarise(s.jobId(), spec.out(), seconds, progress.failedAttempts(), counters.auditRowsReused().value());
     }

@@ -16,7 +16,7 @@ import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.geo.LatLon;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
-import org.geopigeon.engine.image.ImageLimits;
+import org.geopigeon.service.ImageRules;
 import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
@@ -66,7 +66,8 @@ public final class GalleryEmbedder implements MapPartitionsFunction<Row, Row> {
         ClipPreprocessor preprocessor = new ClipPreprocessor(
                 GalleryBuilder.preprocessConfig(model.bundle().manifest(), backbone.inputSize()));
         int batchSize = model.bundle().manifest().defaults().batchSize();
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(ImageLimits.DEFAULT_MAX_PIXELS, maxBytes));
+        // The service's rules (ImageRules: 80 MP, 32 px minimum side) with this job's byte limit, as train --photos.
+        ImageDecoder decoder = new ImageRules(ImageRules.DEFAULT_MIN_SIDE, ImageRules.DEFAULT_MAX_PIXELS, maxBytes).decoder();
         return new Iterator<>() {
             private Iterator<Row> ready = Collections.emptyIterator();
 

@@ -112,6 +112,7 @@ public final class GalleryJob {
         if (Files.exists(spec.out())) {
             throw new BatchException("gallery " + spec.out() + " already exists; choose another --out");
         }
+        ImageFiles.checkExist(spec.inputs(), sc.hadoopConfiguration()); // before the model loads
         String name;
         try (ModelBundle b = ModelBundle.load(spec.bundleDir())) {
             name = b.name();

@@ -34,6 +34,29 @@ public final class ImageFiles {
     }
 
     /**
+     * Checks on the driver, before anything is loaded, that every input exists or its glob matches something.
+     *
+     * @throws BatchException naming the first input that does not, or that cannot be listed
+     */
+    public static void checkExist(List<String> inputs, org.apache.hadoop.conf.Configuration conf) {
+        if (inputs.isEmpty()) {
+            throw new BatchException("no input path given");
+        }
+        for (String in : inputs) {
+            org.apache.hadoop.fs.FileStatus[] found;
+            try {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(in);
+                found = p.getFileSystem(conf).globStatus(p);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new BatchException("cannot list input " + in + ": " + ErrorText.of(e), e);
+            }
+            if (found == null || found.length == 0) {
+                throw new BatchException("input " + in + " does not exist or matches no file");
+            }
+        }
+    }
+
+    /**
      * @param inputs    paths or globs (e.g. {@code hdfs:///archive/2024/*.jpg}); a folder means its files
      * @param recursive also read the files of sub-folders
      * @throws BatchException when the path does not exist or matches nothing

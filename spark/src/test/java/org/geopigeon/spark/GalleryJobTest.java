@@ -100,9 +100,29 @@ class GalleryJobTest {
 
         GalleryJob.Result r = new GalleryJob(spark, null).run(spec(shared, null, out, false), "fp32");
 
-        Path expected = engineGallery(shared, null, tmp.resolve("exif-engine.safetensors"));
+        // train --photos applies the service's image rules (ImageRules: 32 px minimum side, as locate): the engine's
+        // reference gets the photos those rules accept (links in a folder of their own), the job skips the others.
+        Path accepted = Files.createDirectories(tmp.resolve("accepted"));
+        int tooSmall = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(shared)) {
+            for (Path f : files.sorted().toList()) {
+                byte[] bytes = Files.readAllBytes(f);
+                try {
+                    org.geopigeon.service.ImageRules.defaults().checkHeader(bytes, null, f.toString());
+                } catch (org.geopigeon.service.ImageRefusal refused) {
+                    if (refused.problem() == org.geopigeon.service.ImageProblem.TOO_SMALL) {
+                        tooSmall++;
+                        continue;
+                    }
+                }
+                Files.createSymbolicLink(accepted.resolve(f.getFileName()), f.toAbsolutePath());
+            }
+        }
+        Path expected = engineGallery(accepted, null, tmp.resolve("exif-engine.safetensors"));
         assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(out));
         assertEquals(Gallery.read(expected).size(), r.rows());
+        assertEquals(tooSmall, r.skipped().getOrDefault("TOO_SMALL", 0L).intValue(), "skipped as locate refuses them: "
+                + r.skipped());
         assertTrue(r.skipped().containsKey("UNSUPPORTED_FORMAT"), "ground_truth.csv is not a photo: " + r.skipped());
         assertFalse(r.describe(out).isBlank());
     }

@@ -116,8 +116,19 @@ public final class Evaluation {
      */
     public static Outcome images(Geolocator geolocator, List<CoordinateCsv.Row> rows, Path folder, String source,
                                  boolean refinement, PhaseListener<Phase> listener) throws IOException {
+        return images(geolocator, rows, folder, source, refinement, listener, new ImageDecoder());
+    }
+
+    /**
+     * As {@link #images(Geolocator, List, Path, String, boolean, PhaseListener)}, decoding with {@code decoder}:
+     * front ends pass the service's one rule set ({@code ImageRules#decoder()}), so a photo {@code locate} refuses
+     * is skipped here too.
+     */
+    public static Outcome images(Geolocator geolocator, List<CoordinateCsv.Row> rows, Path folder, String source,
+                                 boolean refinement, PhaseListener<Phase> listener, ImageDecoder decoder)
+            throws IOException {
         Objects.requireNonNull(listener, "listener");
-        ImageDecoder decoder = new ImageDecoder();
+        Objects.requireNonNull(decoder, "decoder");
         boolean refine = refinement && geolocator.canRefine();
         LocateOptions options = new LocateOptions(RANKED_CELLS, refine);
         int batch = geolocator.manifest().defaults().batchSize();

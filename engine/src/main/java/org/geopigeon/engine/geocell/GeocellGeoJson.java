@@ -123,7 +123,12 @@ public final class GeocellGeoJson {
     public static void write(GeocellSet set, Path file, Map<String, String> members) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".geocells", ".tmp");
+        // A temporary file is created 0600; this one becomes a user's output, so it gets the mode any new file gets
+        // (0666 less the umask), where the file system has POSIX permissions.
+        Path tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? Files.createTempFile(dir, ".geocells", ".tmp", java.nio.file.attribute.PosixFilePermissions
+                        .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-")))
+                : Files.createTempFile(dir, ".geocells", ".tmp");
         try {
             MAPPER.writeValue(tmp.toFile(), toJson(set, members));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

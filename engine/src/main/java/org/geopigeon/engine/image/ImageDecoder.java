@@ -184,6 +184,10 @@ public final class ImageDecoder {
                         + " x " + height + " = " + pixels + " pixels, more than the limit of "
                         + limits.maxPixels());
             }
+            if (Math.min(width, height) < limits.minSide()) {
+                throw new ImageRejectedException(Reason.TOO_SMALL, source, "is " + width + " x " + height
+                        + " pixels; at least " + limits.minSide() + " x " + limits.minSide() + " is needed");
+            }
             BufferedImage image;
             try {
                 if (jpeg != null && jpeg.components() == 4) {

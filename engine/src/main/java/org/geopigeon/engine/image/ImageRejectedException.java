@@ -21,7 +21,9 @@ public class ImageRejectedException extends RuntimeException {
         /** The data is damaged or not decodable. */
         CORRUPT,
         /** The file cannot be read (missing, a directory, no permission). */
-        UNREADABLE
+        UNREADABLE,
+        /** Header declares a side shorter than {@link ImageLimits#minSide()}. */
+        TOO_SMALL
     }
 
     private final Reason reason;

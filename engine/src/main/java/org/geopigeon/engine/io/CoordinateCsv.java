@@ -127,21 +127,31 @@ public final class CoordinateCsv {
      */
     public static Table read(Path csv, boolean requireFile, BadRows badRows) throws IOException {
         Objects.requireNonNull(badRows, "badRows");
-        if (!Files.isRegularFile(csv)) {
+        if (!Files.exists(csv)) {
             throw new IOException(csv + ": CSV file not found");
         }
-        char delimiter;
+        if (Files.isDirectory(csv)) {
+            throw new IOException(csv + ": is a directory, not a CSV file");
+        }
+        // Read once: a pipe (`--truth <(...)`) cannot be read a second time after the delimiter was sniffed.
+        String text;
         try {
-            delimiter = delimiter(csv);
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(csv)))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IOException(csv + ": not UTF-8 text (is it a CSV file?)", e);
         }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        char delimiter = delimiter(text);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setCommentMarker('#')
                 .setIgnoreEmptyLines(true).setIgnoreSurroundingSpaces(true).get();
         List<Row> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int bad = 0;
-        try (BufferedReader in = openWithoutBom(csv); CSVParser parser = CSVParser.parse(in, format)) {
+        try (BufferedReader in = new BufferedReader(new java.io.StringReader(text));
+             CSVParser parser = CSVParser.parse(in, format)) {
             Columns columns = null;
             for (CSVRecord record : parser) {
                 int line = (int) parser.getCurrentLineNumber();
@@ -283,8 +293,8 @@ public final class CoordinateCsv {
     }
 
     /** Comma, else a tab or semicolon when the first table line has no comma (as spreadsheet exports use). */
-    private static char delimiter(Path csv) throws IOException {
-        try (BufferedReader in = openWithoutBom(csv)) {
+    private static char delimiter(String text) throws IOException {
+        try (BufferedReader in = new BufferedReader(new java.io.StringReader(text))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
@@ -301,15 +311,6 @@ public final class CoordinateCsv {
             }
         }
         return ',';
-    }
-
-    private static BufferedReader openWithoutBom(Path csv) throws IOException {
-        BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-        in.mark(1);
-        if (in.read() != '\uFEFF') {
-            in.reset();
-        }
-        return in;
     }
 
     private static boolean number(String s) {

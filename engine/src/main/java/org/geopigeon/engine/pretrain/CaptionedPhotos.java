@@ -35,6 +35,15 @@ public final class CaptionedPhotos {
      */
     public static List<CaptionedPhoto> collect(Path photos, Path locationsCsv, PhotoCaptioner captioner, Consumer<String> log)
             throws IOException {
+        return collect(photos, locationsCsv, captioner, log, new ImageDecoder());
+    }
+
+    /**
+     * As {@link #collect(Path, Path, PhotoCaptioner, Consumer)}, decoding with {@code decoder}: front ends pass the
+     * service's one rule set ({@code ImageRules#decoder()}), so a photo {@code locate} refuses is skipped here too.
+     */
+    public static List<CaptionedPhoto> collect(Path photos, Path locationsCsv, PhotoCaptioner captioner,
+                                               Consumer<String> log, ImageDecoder decoder) throws IOException {
         List<Path> files = new ArrayList<>();
         List<LatLon> known = new ArrayList<>();
         if (locationsCsv != null) {
@@ -46,7 +55,6 @@ public final class CaptionedPhotos {
         } else {
             files.addAll(PhotoFiles.list(photos, false));
         }
-        ImageDecoder decoder = new ImageDecoder();
         List<CaptionedPhoto> out = new ArrayList<>();
         int skipped = 0;
         for (int i = 0; i < files.size(); i++) {

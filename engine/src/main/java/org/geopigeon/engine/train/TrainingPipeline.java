@@ -15,6 +15,8 @@ import org.geopigeon.engine.clip.ClipModel;
 import org.geopigeon.engine.clip.ZeroShotHead;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
+import org.geopigeon.engine.image.ImageDecoder;
+import org.geopigeon.engine.image.ImageLimits;
 import org.geopigeon.engine.model.Backbone;
 import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.model.GeocellHead;
@@ -81,6 +83,7 @@ public final class TrainingPipeline {
     private final Init init;
     private final PrecisionChoice precision;
     private final Integer decodeThreads;
+    private final ImageDecoder decoder;
 
     private TrainingPipeline(Builder b) {
         this.baseBundle = b.baseBundle;
@@ -96,6 +99,7 @@ public final class TrainingPipeline {
         this.init = b.init;
         this.precision = b.precision;
         this.decodeThreads = b.decodeThreads;
+        this.decoder = b.decoder;
     }
 
     public static Builder builder() {
@@ -202,17 +206,21 @@ public final class TrainingPipeline {
                     + " (" + bundle.precisionReason() + ")");
             GalleryBuilder builder = new GalleryBuilder(bundle.backbone(),
                     bundle.manifest().preprocessConfig(bundle.backbone().inputSize()),
-                    bundle.manifest().defaults().batchSize(), decodeThreads != null ? decodeThreads
-                    : DjlRuntime.defaultDecodeThreads(), note(l, TrainingPhase.EMBED));
+                    bundle.manifest().defaults().batchSize(), threads(), note(l, TrainingPhase.EMBED),
+                    decoder::decode);
             return builder.build(photos, locations).gallery();
         }
+    }
+
+    private int threads() {
+        return decodeThreads != null ? decodeThreads : DjlRuntime.defaultDecodeThreads();
     }
 
     /** Embeddings in CLIP's joint space (normalised projected image embedding), for a head started zero-shot. */
     private Gallery embedWithClip(ClipModel clip, TrainingListener l) throws IOException {
         try (Backbone encoder = clip.openImageEncoder()) {
             GalleryBuilder builder = new GalleryBuilder(encoder, clip.manifest().preprocessConfig(encoder.inputSize()),
-                    clip.manifest().defaults().batchSize(), note(l, TrainingPhase.EMBED));
+                    clip.manifest().defaults().batchSize(), threads(), note(l, TrainingPhase.EMBED), decoder::decode);
             return builder.build(photos, locations).gallery();
         }
     }
@@ -263,6 +271,7 @@ public final class TrainingPipeline {
         private Init init = Init.RANDOM;
         private PrecisionChoice precision;
         private Integer decodeThreads;
+        private ImageDecoder decoder = new ImageDecoder();
 
         private Builder() {
         }
@@ -336,6 +345,16 @@ public final class TrainingPipeline {
                 throw new IllegalArgumentException("decode threads must be >= 1, got " + threads);
             }
             this.decodeThreads = threads;
+            return this;
+        }
+
+        /**
+         * With photos: the decoder and its limits (default: the engine's {@link ImageLimits#defaults()}); front ends
+         * pass the service's one rule set ({@code ImageRules#decoder()}), so a photo refused by {@code locate} is
+         * skipped here too.
+         */
+        public Builder optImageDecoder(ImageDecoder imageDecoder) {
+            this.decoder = Objects.requireNonNull(imageDecoder, "image decoder");
             return this;
         }
 

@@ -183,6 +183,15 @@ public final class PredictionStore {
         }
     }
 
+    /**
+     * A position to 7 decimals (about 1 cm), as {@code inspect} and the JSON answers show it: EXIF rationals in
+     * degrees, minutes and seconds leave binary noise (-179.95000000000002), and estimates come from float32 arithmetic
+     * (16.675996780395508), which would otherwise appear in the {@code exif_geom} and {@code error_line} layers' text.
+     */
+    static LatLon centimetre(LatLon p) {
+        return new LatLon(Math.round(p.lat() * 1e7) / 1e7, Math.round(p.lon() * 1e7) / 1e7);
+    }
+
     static long insertPrediction(Connection c, RegisteredModel model, AuditEntry entry, Prediction p, int topK)
             throws SQLException {
         String sql = "INSERT INTO geopigeon.predictions (model_id, geocell_set_id, location, confidence, refined,"
@@ -193,13 +202,14 @@ public final class PredictionStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, model.modelId());
             ps.setInt(2, model.geocellSetId());
-            ps.setDouble(3, p.location().lon());
-            ps.setDouble(4, p.location().lat());
+            LatLon location = centimetre(p.location()); // the value the JSON answer shows
+            ps.setDouble(3, location.lon());
+            ps.setDouble(4, location.lat());
             ps.setDouble(5, Math.max(0, Math.min(1, p.confidence())));
             ps.setBoolean(6, p.refined());
             ps.setInt(7, p.topCells().get(0).cell().index());
             ps.setArray(8, c.createArrayOf("text", entry.imageSha256().toArray()));
-            LatLon exif = p.exifGps();
+            LatLon exif = p.exifGps() == null ? null : centimetre(p.exifGps());
             for (int i : new int[] {9, 10}) {
                 if (exif == null) {
                     ps.setNull(i, Types.DOUBLE);

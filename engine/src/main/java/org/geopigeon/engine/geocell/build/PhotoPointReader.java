@@ -21,11 +21,18 @@ public final class PhotoPointReader {
     }
 
     public static PointSet read(Path folder) throws IOException {
+        return read(folder, new ImageDecoder());
+    }
+
+    /**
+     * As {@link #read(Path)}, decoding with {@code decoder}: front ends pass the service's one rule set
+     * ({@code ImageRules#decoder()}), so a photo {@code locate} refuses counts as unreadable here too.
+     */
+    public static PointSet read(Path folder, ImageDecoder decoder) throws IOException {
         List<Path> files = PhotoFiles.list(folder, true);
         if (files.isEmpty()) {
             throw new IOException("photo folder " + folder + " holds no image files (" + String.join(", ", PhotoFiles.EXTENSIONS) + ")");
         }
-        ImageDecoder decoder = new ImageDecoder();
         List<TrainingPoint> points = new ArrayList<>();
         List<String> noGps = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();

@@ -30,6 +30,11 @@ public record PointSet(String source, List<TrainingPoint> points, int skipped, L
         return Files.isDirectory(fileOrFolder) ? PhotoPointReader.read(fileOrFolder) : readCsv(fileOrFolder);
     }
 
+    /** As {@link #read(Path)}, decoding photos with {@code decoder} (the front end's image rules). */
+    public static PointSet read(Path fileOrFolder, org.geopigeon.engine.image.ImageDecoder decoder) throws IOException {
+        return Files.isDirectory(fileOrFolder) ? PhotoPointReader.read(fileOrFolder, decoder) : readCsv(fileOrFolder);
+    }
+
     /**
      * Points from a coordinate CSV ({@code lat,lon[,weight]}; the rules are {@link CoordinateCsv}'s). Bad rows are
      * left out and counted ({@link CoordinateCsv.BadRows#SKIP}): a geocell is a statistic over many points, and the

@@ -119,6 +119,11 @@ public final class JavadocCoverage {
                     private final Deque<Boolean> visible = new ArrayDeque<>();
 
                     @Override
+                    public Void visitVariable(com.sun.source.tree.VariableTree field, Void unused) {
+                        return null; // anonymous classes in initialisers are not API
+                    }
+
+                    @Override
                     public Void visitClass(ClassTree type, Void unused) {
                         boolean outerVisible = visible.isEmpty() || visible.peek();
                         boolean inInterface = !publicTypes.isEmpty() && isInterface(publicTypes.peek());

@@ -4,8 +4,8 @@
  * (embed photos into a {@link org.geopigeon.engine.train.Gallery} with {@code GalleryBuilder}, label with
  * {@code GeocellLabels}, train with {@link org.geopigeon.engine.train.HeadTrainer}, build the
  * {@link org.geopigeon.engine.train.RefinementIndexBuilder refinement index}, write with
- * {@link org.geopigeon.engine.train.TrainedBundleWriter}); {@code geopigeon train}, the Spark gallery job and the
- * synthetic experiment all call it.
+ * {@link org.geopigeon.engine.train.TrainedBundleWriter}); {@code geopigeon train} and the synthetic experiment
+ * call it, and the Spark gallery job runs its embedding step ({@code GalleryBuilder}'s rules) on a cluster.
  *
  * <p>The loss is cross-entropy against haversine-smoothed targets ({@link org.geopigeon.engine.train.HaversineLabelSmoother},
  * Haas et al., CVPR 2024, Sec. 3.3: y_i = exp(-(Hav(g_i, x) - Hav(g_true, x)) / tau), tau in km, 65 for PIGEOTTO and 75

@@ -146,6 +146,10 @@ public final class BackboneBenchmark {
     private BackboneBenchmark() {
     }
 
+    /**
+     * Prints throughput per precision (and Python's, when asked); options as the class comment and {@code
+     * tools/benchmark.sh} describe. Exit code 2 with a message on a bad option.
+     */
     public static void main(String[] args) throws Exception {
         Options o;
         try {

@@ -57,6 +57,10 @@ public final class GeocellBenchmark {
     private GeocellBenchmark() {
     }
 
+    /**
+     * Builds semantic geocells on a hold-out split and prints their oracle error beside adaptive S2's; arguments as
+     * the class comment and {@code tools/bench_geocells.sh} describe.
+     */
     public static void main(String[] args) throws IOException {
         List<String> positional = new ArrayList<>();
         Long splitSeed = null;

@@ -23,6 +23,10 @@ public final class GpuCheck {
     private GpuCheck() {
     }
 
+    /**
+     * Runs the GPU check ({@code tools/gpu_check.sh}) and prints what DJL sees and the timings; says so and exits
+     * with code 3 when DJL sees no GPU or its engine does not start.
+     */
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
         int gpus;

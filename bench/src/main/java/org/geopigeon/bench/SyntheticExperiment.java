@@ -134,6 +134,10 @@ public final class SyntheticExperiment {
     private SyntheticExperiment() {
     }
 
+    /**
+     * Runs the synthetic training experiment end to end and prints the table of README.md's "Proof the training
+     * machinery learns"; options as the class comment and {@code tools/run_synthetic_experiment.sh} describe.
+     */
     public static void main(String[] args) throws IOException {
         Options o = Options.parse(args);
         long t0 = System.nanoTime();

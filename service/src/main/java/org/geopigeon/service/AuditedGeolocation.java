@@ -116,6 +116,10 @@ public final class AuditedGeolocation implements AutoCloseable {
         this(model, dataSource, migrate, ServiceLimits.of(maxConcurrent, slotWait));
     }
 
+    /**
+     * How much work this service takes on at once: concurrent inferences, how long a request waits for a slot,
+     * decoded pixels in flight.
+     */
     public ServiceLimits limits() {
         return limits;
     }
@@ -417,6 +421,10 @@ public final class AuditedGeolocation implements AutoCloseable {
         return pixels.inFlightPixels();
     }
 
+    /**
+     * The hash-chained audit log this service writes every accepted or refused request to (for readers such as {@code
+     * geopigeon audit}; writers go through {@link #auditTrail()}).
+     */
     public AuditLog auditLog() {
         return auditLog;
     }

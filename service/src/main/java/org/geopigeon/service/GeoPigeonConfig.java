@@ -112,6 +112,14 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
         return from(System::getProperty, System::getenv);
     }
 
+    /**
+     * Settings from the given lookups: each {@code geopigeon.x.y} system property, else the environment variable of
+     * the same name in upper case with dots and camel-case humps as underscores ({@code geopigeon.jdbc.url}: {@code
+     * GEOPIGEON_JDBC_URL}); blank counts as unset and takes the default (docs/configuration.md lists every setting).
+     * Functions rather than {@code System} so tests pass their own maps.
+     *
+     * @throws IllegalArgumentException naming the setting when a value cannot be parsed (an integer, a true/false)
+     */
     public static GeoPigeonConfig from(UnaryOperator<String> properties, UnaryOperator<String> env) {
         Settings s = new Settings(properties, env);
         return new GeoPigeonConfig(
@@ -152,6 +160,7 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
                 s.integer("geopigeon.jdbc.lockTimeoutSeconds", (int) d.lock().toSeconds()));
     }
 
+    /** The same settings with another database ({@code --jdbc} of the CLI); null or blank url means none. */
     public GeoPigeonConfig withJdbc(String url, String user, String password) {
         return new GeoPigeonConfig(bundle, url, user, password, migrate, maxConcurrent, busyWait, storeDefault,
                 maxImageBytes, maxImagePixels, maxMegapixelsInFlight, dbTimeouts, auditSpoolDir, model);
@@ -187,6 +196,10 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
         return new ServiceLimits(imageRules(), inferenceSlots(), busyWait, maxMegapixelsInFlight * 1_000_000L);
     }
 
+    /**
+     * True when a JDBC URL is set, so predictions can be stored and requests audited; front ends that must audit
+     * refuse to start otherwise.
+     */
     public boolean hasDatabase() {
         return jdbcUrl != null && !jdbcUrl.isBlank();
     }

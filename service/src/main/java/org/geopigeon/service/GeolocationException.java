@@ -32,10 +32,12 @@ public class GeolocationException extends RuntimeException {
         this.incidentId = incidentId;
     }
 
+    /** The audit error code: stored in the audit row, mapped by front ends to a status (HTTP, WPS, exit code). */
     public ErrorCode code() {
         return code;
     }
 
+    /** Refused (bad input, no capacity) or failed (model, inference, database), as the audit row records it. */
     public Outcome outcome() {
         return code.outcome();
     }

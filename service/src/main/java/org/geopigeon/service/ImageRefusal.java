@@ -31,6 +31,7 @@ public final class ImageRefusal extends RuntimeException {
                 m.startsWith(prefix) ? m.substring(prefix.length()) : m, e);
     }
 
+    /** Which rule the image broke. */
     public ImageProblem problem() {
         return problem;
     }

@@ -50,6 +50,7 @@ public record LoadedModel(BundleManifest manifest, GeocellSet geocells, String s
                 backbone.precision(), bundle.precisionReason());
     }
 
+    /** The model name of the bundle's manifest, stored with every prediction and audit row. */
     public String name() {
         return manifest.name();
     }

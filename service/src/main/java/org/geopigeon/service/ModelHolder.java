@@ -231,6 +231,7 @@ public final class ModelHolder implements ModelProvider, AutoCloseable {
         return out;
     }
 
+    /** The bundle folder models are loaded from. */
     public Path bundleDir() {
         return bundleDir;
     }

@@ -47,6 +47,7 @@ public record ModelSettings(PrecisionChoice precision, boolean perRequest, int m
         return microBatch > 0;
     }
 
+    /** The same settings with another backbone precision choice. */
     public ModelSettings withPrecision(PrecisionChoice p) {
         return new ModelSettings(p, perRequest, microBatch, microBatchWait);
     }
@@ -59,6 +60,7 @@ public record ModelSettings(PrecisionChoice precision, boolean perRequest, int m
         return new ModelSettings(precision, perRequest, maxBatch, wait);
     }
 
+    /** The same settings, with requests allowed (or not) to ask for their own precision. */
     public ModelSettings withPerRequest(boolean allowed) {
         return new ModelSettings(precision, allowed, microBatch, microBatchWait);
     }

@@ -56,6 +56,19 @@ public class GeolocateProcess {
         this.config = config;
     }
 
+    /**
+     * One WPS Execute of {@code geopigeon:Geolocate} (WPS 1.0.0, OGC 05-007r7, clause 10): GeoServer's raw images in,
+     * one {@code AuditedGeolocation.locate} call, the answer as GeoTools features out. Inputs and outputs are
+     * declared by the annotations, which GeoServer publishes in DescribeProcess. Thread-safe: GeoServer runs
+     * concurrent executions on one instance; the shared service bounds them.
+     *
+     * @param monitor GeoServer's progress listener, or null; receives the engine's stages and may cancel between them
+     * @return {@code cells} (top-K MultiPolygons), {@code location} (one Point) and {@code predictionId} ("" when not
+     *   stored)
+     * @throws ProcessException with a plain sentence, never a stack trace: "not configured" with the missing setting,
+     *   or the service's error code and client-safe message for a refused or failed request (its audit row is written
+     *   either way)
+     */
     @DescribeResults({
         @DescribeResult(name = "cells", type = SimpleFeatureCollection.class, primary = true,
                 description = "Top-K geocells (MultiPolygon, EPSG:4326) with rank, cell_id, name, admin1, country,"

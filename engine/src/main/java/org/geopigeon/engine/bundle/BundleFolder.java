@@ -35,7 +35,11 @@ public final class BundleFolder {
 
     /** The model name a new bundle gets when none is given: its folder's name. */
     public static String defaultName(Path out) {
-        return out.toAbsolutePath().normalize().getFileName().toString();
+        Path name = out.toAbsolutePath().normalize().getFileName();
+        if (name == null) { // the file-system root has no name (SpotBugs NP_NULL_ON_SOME_PATH_FROM_RETURN_VALUE)
+            throw new IllegalArgumentException(out + ": a bundle cannot be written at the file-system root; name a folder");
+        }
+        return name.toString();
     }
 
     /** A new hidden staging folder beside {@code target} (same file system, so {@link #publish} can rename it). */

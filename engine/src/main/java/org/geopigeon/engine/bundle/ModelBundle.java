@@ -307,6 +307,9 @@ public final class ModelBundle implements AutoCloseable {
         return new BundleException(file, what + ": " + msg, e);
     }
 
+    /**
+     * The bundle folder this was loaded from (absolute or as given); files named in the manifest are relative to it.
+     */
     public Path directory() {
         return directory;
     }
@@ -316,18 +319,28 @@ public final class ModelBundle implements AutoCloseable {
         return manifest;
     }
 
+    /**
+     * The loaded image encoder, in the precision chosen at load time: float [N, 3, S, S] in, [N, D] out.
+     * Owned by this bundle: closed by {@link #close()}; thread-safe for concurrent {@code embed} calls.
+     */
     public Backbone backbone() {
         return backbone;
     }
 
+    /** The geocell classifier, Linear(D, C) with C = {@code geocells().size()} (checked at load). */
     public GeocellHead head() {
         return head;
     }
 
+    /** The geocells of {@code geocells.geojson}; element i is class i of {@link #head()}. */
     public GeocellSet geocells() {
         return geocells;
     }
 
+    /**
+     * The retrieval index of {@code refinement.safetensors} (memory-mapped), or empty when the bundle has none, in
+     * which case predictions are the top cell's centroid.
+     */
     public Optional<RefinementIndex> refinement() {
         return Optional.ofNullable(refinement);
     }

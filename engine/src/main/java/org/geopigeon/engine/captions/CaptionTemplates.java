@@ -79,6 +79,7 @@ public final class CaptionTemplates {
         return new CaptionTemplates(out);
     }
 
+    /** The templates in file order (immutable); each has an id and a text with {@code {placeholders}}. */
     public List<Template> templates() {
         return templates;
     }

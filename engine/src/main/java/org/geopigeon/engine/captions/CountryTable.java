@@ -73,6 +73,7 @@ public final class CountryTable {
         return byAlpha3(code).or(() -> byAlpha2(code));
     }
 
+    /** Number of countries in the table (rows of {@code countries.tsv}). */
     public int size() {
         return byAlpha3.size();
     }

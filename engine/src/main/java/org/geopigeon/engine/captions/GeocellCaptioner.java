@@ -62,10 +62,12 @@ public final class GeocellCaptioner {
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    /** The facts and templates captions are written from. */
     public CaptionData data() {
         return data;
     }
 
+    /** How many captions and towns per cell, and the nearby-town radius in km. */
     public Options options() {
         return options;
     }

@@ -58,6 +58,7 @@ public final class TownIndex {
         return new TownIndex(towns);
     }
 
+    /** Number of towns indexed. */
     public int size() {
         return towns.size();
     }

@@ -122,18 +122,28 @@ public final class ClipModel implements AutoCloseable {
         return out;
     }
 
+    /** The CLIP bundle folder. */
     public Path directory() {
         return directory;
     }
 
+    /**
+     * The bundle's manifest; its {@code clip} section names the tokenizer, text tower, projection width and logit
+     * scale.
+     */
     public BundleManifest manifest() {
         return manifest;
     }
 
+    /** The bundle's tokenizer (77-token context); thread-safe. */
     public ClipTokenizer tokenizer() {
         return tokenizer;
     }
 
+    /**
+     * The bundle's TorchScript text tower: token ids [N, 77] in, projected text features [N, P] out; closed with this
+     * model.
+     */
     public ClipTextEncoder textEncoder() {
         return text;
     }

@@ -111,11 +111,12 @@ public final class ClipTextEncoder implements AutoCloseable {
         }
     }
 
+    /** Tokens per sequence the text tower takes (77 for OpenAI CLIP); shorter inputs are padded, longer ones cut. */
     public int contextLength() {
         return contextLength;
     }
 
-    /** P. */
+    /** Width P of the projected text features one sequence encodes to (768 for ViT-L/14, 512 for ViT-B). */
     public int embeddingDim() {
         return dim;
     }

@@ -90,14 +90,17 @@ public final class ClipTokenizer implements AutoCloseable {
         return out;
     }
 
+    /** Tokens per encoded sequence, start and end-of-text tokens included (77 for OpenAI CLIP). */
     public int contextLength() {
         return contextLength;
     }
 
+    /** Id of the end-of-text token ({@code <|endoftext|>}), whose position CLIP's text tower pools. */
     public int endOfTextId() {
         return eos;
     }
 
+    /** The {@code tokenizer.json} this tokenizer was loaded from (for messages). */
     public Path file() {
         return file;
     }

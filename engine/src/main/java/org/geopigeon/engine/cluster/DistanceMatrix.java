@@ -13,6 +13,7 @@ public final class DistanceMatrix implements NeighborSearch {
     /** A symmetric distance between points i and j. */
     @FunctionalInterface
     public interface DistanceFunction {
+        /** Distance between points {@code i} and {@code j} (0-based, i != j); must be symmetric and non-negative. */
         double distance(int i, int j);
     }
 

@@ -39,10 +39,12 @@ public final class EuclideanPoints2D implements NeighborSearch {
         return new EuclideanPoints2D(x, y);
     }
 
+    /** The x coordinate of point {@code i} (longitude in degrees when splitting geocells). */
     public double x(int i) {
         return xs[i];
     }
 
+    /** The y coordinate of point {@code i} (latitude in degrees when splitting geocells). */
     public double y(int i) {
         return ys[i];
     }

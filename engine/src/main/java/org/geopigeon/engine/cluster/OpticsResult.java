@@ -14,6 +14,7 @@ package org.geopigeon.engine.cluster;
 public record OpticsResult(int[] ordering, double[] reachability, double[] coreDistances,
                            int[] predecessor, int minSamples) {
 
+    /** Number of points clustered (the length of every array of this result). */
     public int size() {
         return ordering.length;
     }

@@ -22,6 +22,7 @@ public final class XiClusters {
 
     /** One cluster as an inclusive range of positions in the OPTICS ordering. */
     public record Cluster(int start, int end) {
+        /** Number of points in the cluster: positions {@code start..end} of the OPTICS ordering, both inclusive. */
         public int size() {
             return end - start + 1;
         }

@@ -15,10 +15,24 @@ public final class Haversine {
     private Haversine() {
     }
 
+    /**
+     * Great-circle distance in km between two positions on the sphere of radius {@link #EARTH_RADIUS_KM}.
+     *
+     * @return distance in km, in [0, pi R] (about 20,015 km)
+     */
     public static double km(LatLon a, LatLon b) {
         return km(a.lat(), a.lon(), b.lat(), b.lon());
     }
 
+    /**
+     * Great-circle distance in km by the haversine formula (Sinnott 1984), numerically stable for small distances.
+     *
+     * @param lat1 latitude of the first point in degrees
+     * @param lon1 longitude of the first point in degrees (any range; only differences matter)
+     * @param lat2 latitude of the second point in degrees
+     * @param lon2 longitude of the second point in degrees
+     * @return distance in km on the sphere of radius {@link #EARTH_RADIUS_KM}
+     */
     public static double km(double lat1, double lon1, double lat2, double lon2) {
         return centralAngle(lat1, lon1, lat2, lon2) * EARTH_RADIUS_KM;
     }

@@ -29,6 +29,14 @@ public final class GeocellGeoJson {
     private GeocellGeoJson() {
     }
 
+    /**
+     * Reads a geocell file (docs/bundle-format.md, "geocells.geojson"): a FeatureCollection with one (Multi)Polygon
+     * feature per cell, in class order, each with {@code centroid_lat}/{@code centroid_lon} in degrees.
+     *
+     * @throws IOException when the file is missing or not valid JSON, naming the file
+     * @throws IllegalArgumentException when the JSON is not a FeatureCollection of cells, naming the feature and what
+     *   is wrong
+     */
     public static GeocellSet read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("geocell file not found: " + file);
@@ -82,6 +90,10 @@ public final class GeocellGeoJson {
         return new GeocellSet(root.path("name").asText(name), cells);
     }
 
+    /**
+     * The cells as a GeoJSON FeatureCollection tree (RFC 7946, lon/lat order), in class order, with the properties
+     * {@link #read} expects.
+     */
     public static ObjectNode toJson(GeocellSet set) {
         return toJson(set, Map.of());
     }

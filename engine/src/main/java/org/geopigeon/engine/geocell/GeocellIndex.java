@@ -31,6 +31,7 @@ public final class GeocellIndex {
         tree.build();
     }
 
+    /** The geocells this index searches. */
     public GeocellSet cells() {
         return cells;
     }
@@ -55,6 +56,10 @@ public final class GeocellIndex {
         return c >= 0 ? c : nearestCentroid(p);
     }
 
+    /**
+     * Index of the cell whose centroid is nearest by great-circle distance (ties to the lower index); the fallback of
+     * {@link #locate} for points no polygon covers.
+     */
     public int nearestCentroid(LatLon p) {
         int best = -1;
         double bestKm = Double.POSITIVE_INFINITY;

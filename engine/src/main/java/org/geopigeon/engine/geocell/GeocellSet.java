@@ -17,10 +17,16 @@ public record GeocellSet(String name, List<Geocell> cells) {
         }
     }
 
+    /** Number of cells C, also the number of classes of the head. */
     public int size() {
         return cells.size();
     }
 
+    /**
+     * Cell of class {@code index}.
+     *
+     * @throws IndexOutOfBoundsException unless 0 <= index < {@link #size()}
+     */
     public Geocell get(int index) {
         return cells.get(index);
     }

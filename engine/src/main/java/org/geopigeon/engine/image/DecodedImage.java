@@ -43,6 +43,7 @@ public record DecodedImage(BufferedImage rgb, int width, int height, String form
         this(rgb, width, height, format, exifGps, exifAltitude, exifTimestamp, null);
     }
 
+    /** True when the file carried a GPS position (EXIF GPS IFD or XMP), so {@link #exifGps()} is not null. */
     public boolean hasExifGps() {
         return exifGps != null;
     }

@@ -69,10 +69,18 @@ public final class ImageDecoder {
         this(ImageLimits.defaults());
     }
 
+    /** The limits checked before pixels are allocated. */
     public ImageLimits limits() {
         return limits;
     }
 
+    /**
+     * Decodes a file: format by magic bytes, size and pixel limits checked first, then pixels as Pillow gives them
+     * and the file's metadata (docs/image-input.md).
+     *
+     * @throws ImageRejectedException when the file is missing, a directory, unreadable, over the limits, not
+     *   JPEG/PNG/WebP, or corrupt; the message names the file and the problem
+     */
     public DecodedImage decode(Path file) {
         String source = file.toString();
         long size;

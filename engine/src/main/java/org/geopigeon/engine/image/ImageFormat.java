@@ -23,6 +23,10 @@ public enum ImageFormat {
         return id;
     }
 
+    /**
+     * The format of encoded bytes by their signature: JPEG {@code FF D8 FF}, PNG's 8-byte signature (PNG spec 5.2),
+     * WebP {@code RIFF....WEBP}; empty for anything else. Never throws.
+     */
     public static Optional<ImageFormat> detect(byte[] bytes) {
         if (startsWith(bytes, 0, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})) {
             return Optional.of(JPEG);

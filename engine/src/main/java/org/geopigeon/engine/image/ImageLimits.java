@@ -33,6 +33,7 @@ public record ImageLimits(long maxPixels, long maxBytes, int minSide) {
         this(maxPixels, maxBytes, 1);
     }
 
+    /** The defaults: {@value #DEFAULT_MAX_PIXELS} pixels and {@value #DEFAULT_MAX_BYTES} bytes. */
     public static ImageLimits defaults() {
         return new ImageLimits(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
     }

@@ -41,6 +41,7 @@ public class ImageRejectedException extends RuntimeException {
         this.problem = problem;
     }
 
+    /** The kind of problem, for front ends that map it to a status or an audit error code. */
     public Reason reason() {
         return reason;
     }

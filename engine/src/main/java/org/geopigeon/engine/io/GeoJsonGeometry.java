@@ -28,6 +28,12 @@ public final class GeoJsonGeometry {
     private GeoJsonGeometry() {
     }
 
+    /**
+     * A JTS geometry (x = longitude, y = latitude) from a GeoJSON geometry object (RFC 7946, section 3.1): Point,
+     * LineString, Polygon, their Multi forms and GeometryCollection.
+     *
+     * @throws IllegalArgumentException when the node is missing, of an unknown type, or has malformed coordinates
+     */
     public static Geometry read(JsonNode node) {
         if (node == null || node.isNull()) {
             throw new IllegalArgumentException("GeoJSON geometry is missing");
@@ -68,6 +74,11 @@ public final class GeoJsonGeometry {
         };
     }
 
+    /**
+     * The GeoJSON geometry object (RFC 7946, section 3.1) of a JTS geometry, coordinates as [x, y] = [lon, lat].
+     *
+     * @throws IllegalArgumentException for a geometry type GeoJSON has no form for
+     */
     public static ObjectNode write(Geometry g) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         if (g instanceof Point p) {

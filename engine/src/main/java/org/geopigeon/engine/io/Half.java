@@ -6,6 +6,9 @@ public final class Half {
     private Half() {
     }
 
+    /**
+     * IEEE 754 binary16 bits to float: exact (every half value is a float), including subnormals, infinities and NaN.
+     */
     public static float toFloat(short h) {
         int bits = h & 0xFFFF;
         int sign = (bits & 0x8000) << 16;
@@ -24,6 +27,10 @@ public final class Half {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
+    /**
+     * Float to IEEE 754 binary16 bits, rounding to nearest even as numpy's {@code astype(float16)} does; values that
+     * round past 65504 (the largest half) become infinity, tiny ones subnormal or zero.
+     */
     public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;

@@ -39,6 +39,7 @@ public final class Safetensors {
     /** One tensor: dtype, shape and a little-endian view of its bytes (read-only, possibly memory-mapped). */
     public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
 
+        /** Number of elements, the product of the shape (1 for a scalar). */
         public long elements() {
             long n = 1;
             for (long d : shape) {
@@ -64,6 +65,12 @@ public final class Safetensors {
             return out;
         }
 
+        /**
+         * The values of an integer tensor (I32, I64 or U8) in row-major order.
+         *
+         * @throws IllegalStateException for a floating-point tensor
+         * @throws ArithmeticException when an I64 value or the element count does not fit an int
+         */
         public int[] toInts() {
             int n = Math.toIntExact(elements());
             int[] out = new int[n];
@@ -79,12 +86,22 @@ public final class Safetensors {
             return out;
         }
 
+        /**
+         * A float32 tensor of {@code values} in row-major order.
+         *
+         * @throws IllegalArgumentException when the shape's product is not {@code values.length}
+         */
         public static Tensor f32(float[] values, long... shape) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(values);
             return new Tensor(DType.F32, check(values.length, shape), b);
         }
 
+        /**
+         * A float16 tensor of {@code values}, each rounded with {@link Half#fromFloat}, row-major.
+         *
+         * @throws IllegalArgumentException when the shape's product is not {@code values.length}
+         */
         public static Tensor f16(float[] values, long... shape) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < values.length; i++) {
@@ -93,6 +110,11 @@ public final class Safetensors {
             return new Tensor(DType.F16, check(values.length, shape), b);
         }
 
+        /**
+         * An int32 tensor of {@code values} in row-major order.
+         *
+         * @throws IllegalArgumentException when the shape's product is not {@code values.length}
+         */
         public static Tensor i32(int[] values, long... shape) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             b.asIntBuffer().put(values);
@@ -125,6 +147,7 @@ public final class Safetensors {
             shape = shape.clone();
         }
 
+        /** Number of elements, the product of the shape. */
         public long elements() {
             long n = 1;
             for (long d : shape) {
@@ -137,6 +160,7 @@ public final class Safetensors {
     /** Writes a tensor's raw little-endian bytes to a channel, in order (for {@link #writeStreamed}). */
     @FunctionalInterface
     public interface TensorWriter {
+        /** Writes exactly the tensor's bytes (elements x dtype size, little-endian) to {@code out}. */
         void writeTo(java.nio.channels.WritableByteChannel out) throws IOException;
     }
 

@@ -100,6 +100,7 @@ public final class GeocellHead {
         }
     }
 
+    /** Number of geocells C, the rows of the weight matrix. */
     public int numCells() {
         return cells;
     }
@@ -114,6 +115,9 @@ public final class GeocellHead {
         return bias.clone();
     }
 
+    /**
+     * Embedding width D the head takes (1024 for ViT-L/14's mean token; the projection width for CLIP-image heads).
+     */
     public int dim() {
         return dim;
     }

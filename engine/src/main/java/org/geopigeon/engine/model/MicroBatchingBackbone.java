@@ -92,14 +92,17 @@ public final class MicroBatchingBackbone implements Backbone {
         this.dispatcher.start();
     }
 
+    /** Most images in one forward pass. */
     public int maxBatch() {
         return maxBatch;
     }
 
+    /** Longest time the first call of a batch waits for company before the pass starts. */
     public Duration maxWait() {
         return Duration.ofNanos(maxWaitNanos);
     }
 
+    /** Calls, forward passes and images since construction (a consistent-enough snapshot of three counters). */
     public Stats stats() {
         return new Stats(calls.get(), batches.get(), images.get());
     }

@@ -35,6 +35,7 @@ public enum PrecisionChoice {
         return fixed == null ? "auto" : fixed.id();
     }
 
+    /** The fixed choice of one precision (never {@link #AUTO}). */
     public static PrecisionChoice of(Precision p) {
         return valueOf(p.name());
     }

@@ -298,6 +298,7 @@ public final class TorchScriptBackbone implements Backbone {
         return imagesPerPass;
     }
 
+    /** The TorchScript file that was loaded (the precision variant's file when one was chosen). */
     public Path file() {
         return file;
     }

@@ -78,6 +78,7 @@ public final class EmbeddingLocator {
         return refiner != null;
     }
 
+    /** The geocells the head's classes stand for. */
     public GeocellSet cells() {
         return cells;
     }

@@ -57,10 +57,12 @@ public final class Geolocator {
         this.embeddingLocator = EmbeddingLocator.of(head, cells, refinementOrNull, d, d.topK());
     }
 
+    /** The loaded bundle's manifest (name, preprocessing, defaults). */
     public BundleManifest manifest() {
         return manifest;
     }
 
+    /** The geocells; class i of every prediction's cells is element i. */
     public GeocellSet geocells() {
         return cells;
     }

@@ -21,10 +21,16 @@ public record LocateOptions(Integer topK, Boolean refine) {
         }
     }
 
+    /** The bundle's defaults for everything. */
     public static LocateOptions defaults() {
         return new LocateOptions(null, null);
     }
 
+    /**
+     * Return {@code k} cells, other settings from the bundle.
+     *
+     * @throws IllegalArgumentException unless 1 <= k <= {@value #MAX_TOP_K}
+     */
     public static LocateOptions topK(int k) {
         return new LocateOptions(k, null);
     }

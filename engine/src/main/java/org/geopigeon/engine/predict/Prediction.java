@@ -70,6 +70,7 @@ public record Prediction(LatLon location, boolean refined, double confidence, Li
         return fix == null ? withGps(null, null) : withGps(fix.position(), fix.source());
     }
 
+    /** The same prediction with other stage timings (the service adds the decode time it measured). */
     public Prediction withTimings(StageTimings t) {
         return new Prediction(location, refined, confidence, topCells, topCellCentroid, exifGps, t, model, precision,
                 gpsSource);

@@ -20,5 +20,9 @@ public interface StageListener {
     /** @param fraction overall progress in [0,1] when this stage starts */
     void onStage(Stage stage, float fraction);
 
+    /**
+     * Polled between stages and batches; true stops the pipeline with a {@code CancellationException}. Must be cheap
+     * and thread-safe.
+     */
     boolean isCancelled();
 }

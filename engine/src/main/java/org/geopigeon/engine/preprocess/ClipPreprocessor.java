@@ -31,6 +31,7 @@ public final class ClipPreprocessor {
         this.std = config.std();
     }
 
+    /** Target size, crop, resampling and mean/std this preprocessor applies. */
     public PreprocessConfig config() {
         return config;
     }

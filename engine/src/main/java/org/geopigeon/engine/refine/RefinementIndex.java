@@ -206,38 +206,53 @@ public final class RefinementIndex {
         }
     }
 
+    /** Number of geocells C the index covers (must equal the head's classes). */
     public int cells() {
         return cells;
     }
 
+    /** Embedding width D of prototypes and members. */
     public int dimension() {
         return dim;
     }
 
+    /** Number of clusters M over all cells (rows of {@code prototypes}). */
     public int clusters() {
         return clusterMemberOffsets.length - 1;
     }
 
+    /** Number of members N over all clusters (rows of {@code member_embeddings}). */
     public int members() {
         return memberLatLon.limit() / 2;
     }
 
+    /**
+     * First cluster row of {@code cell}; its clusters are {@code firstCluster(cell)} until {@link #endCluster}
+     * (exclusive), empty when equal.
+     */
     public int firstCluster(int cell) {
         return cellClusterOffsets[cell];
     }
 
+    /** One past the last cluster row of {@code cell}. */
     public int endCluster(int cell) {
         return cellClusterOffsets[cell + 1];
     }
 
+    /**
+     * First member row of {@code cluster}; its members are {@code firstMember(cluster)} until {@link #endMember}
+     * (exclusive).
+     */
     public int firstMember(int cluster) {
         return clusterMemberOffsets[cluster];
     }
 
+    /** One past the last member row of {@code cluster}. */
     public int endMember(int cluster) {
         return clusterMemberOffsets[cluster + 1];
     }
 
+    /** Training coordinate of member row {@code member} (degrees, from {@code member_latlon}). */
     public LatLon memberLocation(int member) {
         return new LatLon(memberLatLon.get(2 * member), memberLatLon.get(2 * member + 1));
     }

@@ -24,12 +24,17 @@ public final class RefinementIndexWriter {
     /** Supplies row {@code row} (D floats) of prototypes or member embeddings, in increasing row order. */
     @FunctionalInterface
     public interface Rows {
+        /**
+         * Writes embedding row {@code row} (0-based, rows asked for in increasing order) into {@code out}, of length
+         * D.
+         */
         void fill(int row, float[] out);
     }
 
     /** Supplies the (lat, lon) of member {@code member}, in increasing order. */
     @FunctionalInterface
     public interface Locations {
+        /** Position of member {@code member}, in degrees. */
         LatLon location(int member);
     }
 

@@ -62,10 +62,15 @@ public final class RetrievalRefiner {
         this.fallbackKm = fallbackKm;
     }
 
+    /** Softmax temperature T over cluster scores (PIGEON 1.6, PIGEOTTO 0.6; Haas et al., CVPR 2024, Sec. 3.6). */
     public double temperature() {
         return temperature;
     }
 
+    /**
+     * Largest distance in km from the top cell's centroid a refined point may have; beyond it the centroid is kept
+     * (PIGEON 1000 km).
+     */
     public double fallbackKm() {
         return fallbackKm;
     }

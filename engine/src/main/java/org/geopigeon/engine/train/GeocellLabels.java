@@ -9,6 +9,11 @@ public final class GeocellLabels {
     private GeocellLabels() {
     }
 
+    /**
+     * Class label of every gallery row, computed in parallel.
+     *
+     * @return int [N], N = {@code gallery.size()}, each in [0, C)
+     */
     public static int[] assign(GeocellSet cells, Gallery gallery) {
         GeocellIndex index = new GeocellIndex(cells);
         int[] labels = new int[gallery.size()];

@@ -66,10 +66,16 @@ public final class HaversineLabelSmoother {
         }
     }
 
+    /**
+     * A smoother over the centroids of {@code cells}, in class order.
+     *
+     * @throws IllegalArgumentException when there are no cells or tau is not a finite number of km above 0
+     */
     public static HaversineLabelSmoother of(GeocellSet cells, double tauKm, SmoothingMode mode, boolean normalise) {
         return new HaversineLabelSmoother(cells.cells().stream().map(Geocell::centroid).toList(), tauKm, mode, normalise);
     }
 
+    /** Number of classes C, the length of every target vector. */
     public int cells() {
         return cx.length;
     }
@@ -83,14 +89,17 @@ public final class HaversineLabelSmoother {
         return x * x;
     }
 
+    /** Temperature tau in km: the distance over which a target decays by a factor e. */
     public double tauKm() {
         return tauKm;
     }
 
+    /** Which distance targets are measured from (nearest centroid, true cell) or none (one-hot). */
     public SmoothingMode mode() {
         return mode;
     }
 
+    /** True when targets are divided by their sum. */
     public boolean normalise() {
         return normalise;
     }

@@ -55,6 +55,7 @@ public final class RefinementIndexBuilder {
             }
         }
 
+        /** PIGEOTTO's paper settings, OPTICS (10, 0.1), chunks of at most 5,000 points per cell. */
         public static Config defaults() {
             return new Config(10, 0.1, 5000);
         }

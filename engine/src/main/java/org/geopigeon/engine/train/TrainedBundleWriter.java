@@ -83,6 +83,16 @@ public final class TrainedBundleWriter {
                 : manifest.path("backbone").path("embeddingDim").asInt(-1);
     }
 
+    /**
+     * Writes the bundle {@code out} from {@code baseBundle} and the new contents, atomically: staged in a hidden
+     * sibling folder, renamed into place at the end.
+     *
+     * @throws IOException when the base manifest cannot be read, lacks what the head needs (a {@code clip} section
+     *   for a CLIP-image head), its embedding width differs from the head's D, or writing fails; nothing is left at
+     *   {@code out} then
+     * @throws IllegalArgumentException when the head's classes, the geocells and the refinement index disagree in
+     *   count or width
+     */
     public static void write(Path baseBundle, Path out, Contents c) throws IOException {
         ObjectNode manifest = readManifest(baseBundle);
         String headInput = c.headInput() != null ? c.headInput()

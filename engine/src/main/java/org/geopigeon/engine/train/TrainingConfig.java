@@ -66,30 +66,37 @@ public record TrainingConfig(SmoothingMode smoothing, double tauKm, boolean norm
                 .seed(seed);
     }
 
+    /** A copy with another target shape. */
     public TrainingConfig withSmoothing(SmoothingMode m) {
         return toBuilder().smoothing(m).build();
     }
 
+    /** A copy with another smoothing temperature, in km. */
     public TrainingConfig withTauKm(double t) {
         return toBuilder().tauKm(t).build();
     }
 
+    /** A copy with another AdamW learning rate. */
     public TrainingConfig withLearningRate(double lr) {
         return toBuilder().learningRate(lr).build();
     }
 
+    /** A copy with another maximum number of epochs. */
     public TrainingConfig withEpochs(int e) {
         return toBuilder().epochs(e).build();
     }
 
+    /** A copy with another batch size, in rows. */
     public TrainingConfig withBatchSize(int b) {
         return toBuilder().batchSize(b).build();
     }
 
+    /** A copy with another early-stopping patience, in epochs. */
     public TrainingConfig withPatience(int p) {
         return toBuilder().patience(p).build();
     }
 
+    /** A copy with another seed. */
     public TrainingConfig withSeed(long s) {
         return toBuilder().seed(s).build();
     }
@@ -113,6 +120,7 @@ public record TrainingConfig(SmoothingMode smoothing, double tauKm, boolean norm
         private Builder() {
         }
 
+        /** Target shape: MIN (PIGEON's code, default), TRUE (the paper's equation) or ONE_HOT. */
         public Builder smoothing(SmoothingMode v) {
             smoothing = v;
             return this;
@@ -124,26 +132,31 @@ public record TrainingConfig(SmoothingMode smoothing, double tauKm, boolean norm
             return this;
         }
 
+        /** Divide every target vector by its sum (default off, as PIGEON's code). */
         public Builder normaliseTargets(boolean v) {
             normaliseTargets = v;
             return this;
         }
 
+        /** AdamW learning rate, > 0 (default 1e-3 for a linear probe on frozen embeddings). */
         public Builder learningRate(double v) {
             learningRate = v;
             return this;
         }
 
+        /** AdamW decoupled weight decay, >= 0 (default 0.01, PIGEON's). */
         public Builder weightDecay(double v) {
             weightDecay = v;
             return this;
         }
 
+        /** Maximum passes over the training rows, >= 1 (default 30). */
         public Builder epochs(int v) {
             epochs = v;
             return this;
         }
 
+        /** Rows per optimiser step, >= 1 (default 256, PIGEON's). */
         public Builder batchSize(int v) {
             batchSize = v;
             return this;
@@ -155,11 +168,13 @@ public record TrainingConfig(SmoothingMode smoothing, double tauKm, boolean norm
             return this;
         }
 
+        /** Epochs without a lower validation median error before training stops, >= 1 (default 5). */
         public Builder patience(int v) {
             patience = v;
             return this;
         }
 
+        /** Seed of the split, the shuffles, the initial weights and the engine (default 42). */
         public Builder seed(long v) {
             seed = v;
             return this;

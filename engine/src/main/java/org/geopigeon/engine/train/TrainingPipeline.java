@@ -102,6 +102,10 @@ public final class TrainingPipeline {
         this.decoder = b.decoder;
     }
 
+    /**
+     * A pipeline builder: {@code set...} what is required (output, geocells, photos or gallery), {@code opt...} the
+     * rest, as DJL's {@code Criteria}.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -317,6 +321,7 @@ public final class TrainingPipeline {
             return this;
         }
 
+        /** Head training settings (default {@link TrainingConfig#defaults()}). */
         public Builder optConfig(TrainingConfig trainingConfig) {
             this.config = Objects.requireNonNull(trainingConfig, "training config");
             return this;
@@ -328,6 +333,7 @@ public final class TrainingPipeline {
             return this;
         }
 
+        /** How the head's weights start (default {@link Init#RANDOM}). */
         public Builder optInit(Init start) {
             this.init = Objects.requireNonNull(start, "init");
             return this;

@@ -20,6 +20,7 @@ public record TrainingResult(GeocellHead head, int bestEpoch, List<EpochStats> h
         history = List.copyOf(history);
     }
 
+    /** Figures of the epoch the head comes from ({@link #bestEpoch()}). */
     public EpochStats best() {
         return history.get(bestEpoch - 1);
     }

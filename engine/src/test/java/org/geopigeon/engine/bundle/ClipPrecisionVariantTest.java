@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.geopigeon.engine.geocell.GeocellGeoJson;
 import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.image.ImageDecoder;
@@ -22,6 +20,7 @@ import org.geopigeon.engine.model.PrecisionAgreement;
 import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.engine.predict.Geolocator;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
+import org.geopigeon.engine.testing.TestPhotos;
 import org.geopigeon.engine.train.GalleryBuilder;
 import org.geopigeon.engine.train.TrainedBundleWriter;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,27 +119,10 @@ class ClipPrecisionVariantTest {
     }
 
     private static List<float[]> photos(Path folder, ClipPreprocessor pre) throws IOException {
-        ImageDecoder decoder = new ImageDecoder();
-        List<float[]> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : files.sorted().toList()) {
-                String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-                if (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png")) {
-                    float[] chw = new float[pre.imageLength()];
-                    pre.toChw(decoder.decode(f).rgb(), chw, 0);
-                    out.add(chw);
-                }
-            }
-        }
-        return out;
+        return TestPhotos.preprocessed(folder, pre);
     }
 
     private static Path findShared(Path relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve(relative))) {
-                return dir.resolve(relative);
-            }
-        }
-        return Path.of("..", "..").resolve(relative);
+        return TestPhotos.findShared(relative);
     }
 }

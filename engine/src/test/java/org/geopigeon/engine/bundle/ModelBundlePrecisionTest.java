@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.geopigeon.engine.model.CpuFeatures;
 import org.geopigeon.engine.model.Precision;
 import org.geopigeon.engine.model.PrecisionChoice;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelBundlePrecisionTest {
 
     static final Path DEMO = Path.of("..", "sample-data", "demo-bundle");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -137,20 +134,10 @@ class ModelBundlePrecisionTest {
     }
 
     private Path copyDemo() throws IOException {
-        Path dst = tmp.resolve("bundle");
-        Files.createDirectories(dst);
-        try (Stream<Path> files = Files.list(DEMO)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dst.resolve(f.getFileName().toString()));
-            }
-        }
-        return dst;
+        return DemoBundleCopy.copy(DEMO, tmp);
     }
 
     private static void editManifest(Path bundle, Consumer<ObjectNode> edit) throws IOException {
-        Path file = bundle.resolve("manifest.json");
-        ObjectNode m = (ObjectNode) JSON.readTree(file.toFile());
-        edit.accept(m);
-        JSON.writeValue(file.toFile(), m);
+        DemoBundleCopy.editManifest(bundle, edit);
     }
 }

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.geopigeon.engine.io.Safetensors;
 import org.geopigeon.engine.io.Safetensors.Tensor;
 import org.geopigeon.engine.model.Backbone;
@@ -227,21 +226,11 @@ class ModelBundleTest {
     }
 
     private Path copyDemo() throws IOException {
-        Path dst = tmp.resolve("bundle");
-        Files.createDirectories(dst);
-        try (Stream<Path> files = Files.list(DEMO)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dst.resolve(f.getFileName().toString()));
-            }
-        }
-        return dst;
+        return DemoBundleCopy.copy(DEMO, tmp);
     }
 
     private static void editManifest(Path bundle, Consumer<ObjectNode> edit) throws IOException {
-        Path file = bundle.resolve("manifest.json");
-        ObjectNode m = (ObjectNode) JSON.readTree(file.toFile());
-        edit.accept(m);
-        JSON.writeValue(file.toFile(), m);
+        DemoBundleCopy.editManifest(bundle, edit);
     }
 
     /** Reads raw head weights without validation. */

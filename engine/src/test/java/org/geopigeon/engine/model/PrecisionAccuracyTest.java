@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
+import org.geopigeon.engine.testing.TestPhotos;
 import org.geopigeon.engine.train.GalleryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,28 +135,12 @@ class PrecisionAccuracyTest {
 
     /** The first {@code ancestor/relative} that exists above the working directory (the repository, a worktree). */
     static Path findShared(Path relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve(relative))) {
-                return dir.resolve(relative);
-            }
-        }
-        return Path.of("..", "..").resolve(relative);
+        return TestPhotos.findShared(relative);
     }
 
     /** Every decodable photo in the folder, preprocessed for the demo backbone. */
     private static List<float[]> photos(Path folder) throws IOException {
-        ImageDecoder decoder = new ImageDecoder();
-        List<float[]> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : files.sorted().toList()) {
-                String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-                if (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png")) {
-                    float[] chw = new float[preprocessor.imageLength()];
-                    preprocessor.toChw(decoder.decode(f).rgb(), chw, 0);
-                    out.add(chw);
-                }
-            }
-        }
+        List<float[]> out = TestPhotos.preprocessed(folder, preprocessor);
         assertTrue(out.size() >= 5, "expected photos in " + folder);
         return out;
     }

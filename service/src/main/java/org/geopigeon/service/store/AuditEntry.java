@@ -46,20 +46,27 @@ public record AuditEntry(String principal, String clientAddress, String purpose,
                 null, model);
     }
 
+    /** The same entry pointing at a stored prediction (null: not stored). */
     public AuditEntry withPredictionId(Long id) {
         return new AuditEntry(principal, clientAddress, purpose, imageSha256, parameters, outcome, errorCode, id, model);
     }
 
+    /** The same entry with the pixel SHA-256 (hex) of each view, in request order. */
     public AuditEntry withImages(List<String> hashes) {
         return new AuditEntry(principal, clientAddress, purpose, hashes, parameters, outcome, errorCode, predictionId,
                 model);
     }
 
+    /**
+     * The same entry with other request parameters (stored as jsonb; copied, so later changes to the map do not
+     * show).
+     */
     public AuditEntry withParameters(Map<String, Object> params) {
         return new AuditEntry(principal, clientAddress, purpose, imageSha256, params, outcome, errorCode, predictionId,
                 model);
     }
 
+    /** The same entry naming the model that answered. */
     public AuditEntry withModel(String name) {
         return new AuditEntry(principal, clientAddress, purpose, imageSha256, parameters, outcome, errorCode,
                 predictionId, name);

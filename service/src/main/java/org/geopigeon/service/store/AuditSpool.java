@@ -128,6 +128,10 @@ public final class AuditSpool implements AutoCloseable {
         return folder;
     }
 
+    /**
+     * The database this spool belongs to (e.g. {@code localhost:5432/gis}, never credentials): rows are replayed only
+     * there.
+     */
     public String database() {
         return database;
     }

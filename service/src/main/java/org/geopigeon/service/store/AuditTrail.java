@@ -436,10 +436,12 @@ public final class AuditTrail implements AutoCloseable {
         }
     }
 
+    /** The database side of this trail. */
     public AuditLog auditLog() {
         return log;
     }
 
+    /** The local spool that takes rows while the database cannot. */
     public AuditSpool spool() {
         return spool;
     }

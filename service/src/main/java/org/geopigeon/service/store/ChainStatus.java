@@ -9,6 +9,7 @@ package org.geopigeon.service.store;
  */
 public record ChainStatus(Long brokenId, String reason, long rowsChecked) {
 
+    /** True when every row's hash chains to the previous one (no broken row found). */
     public boolean intact() {
         return brokenId == null;
     }

@@ -44,6 +44,7 @@ public record DatabaseTimeouts(Duration connect, Duration statement, Duration lo
         }
     }
 
+    /** Timeouts given in whole seconds: connect, statement and lock wait. */
     public static DatabaseTimeouts ofSeconds(long connect, long statement, long lock) {
         return new DatabaseTimeouts(Duration.ofSeconds(connect), Duration.ofSeconds(statement), Duration.ofSeconds(lock));
     }

@@ -84,6 +84,13 @@ public final class Migrations {
         return null;
     }
 
+    /**
+     * {@link #apply(DataSource)} on a plain data source for {@code jdbcUrl}, with this user and password (either may
+     * be null when the URL carries them).
+     *
+     * @return the schema version after migrating
+     * @throws StoreException as {@link #apply(DataSource)}
+     */
     public static String apply(String jdbcUrl, String user, String password) {
         return apply(dataSource(jdbcUrl, user, password));
     }

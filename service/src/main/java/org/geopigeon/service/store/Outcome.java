@@ -11,10 +11,16 @@ public enum Outcome {
     /** Started but could not finish: model, inference or database failure, or cancelled. */
     FAILED;
 
+    /** The value stored in {@code audit_log.outcome}: {@code accepted}, {@code refused} or {@code failed}. */
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The outcome of a stored value, in any case.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
     public static Outcome fromDb(String value) {
         return valueOf(value.toUpperCase(Locale.ROOT));
     }

@@ -22,6 +22,9 @@ public record AdminUnit(String id, String name, String admin1, String country, G
         Objects.requireNonNull(geometry, "geometry of " + id);
     }
 
+    /**
+     * A copy naming the country and admin-1 unit it lies in (from the assignment step), same id, name and geometry.
+     */
     public AdminUnit withCountryAndAdmin1(String newCountry, String newAdmin1) {
         return new AdminUnit(id, name, newAdmin1, newCountry, geometry);
     }

@@ -78,10 +78,12 @@ public record BuildOptions(int minPoints, int maxPoints, long seed, boolean bise
         return new BuildOptions(1000, 2000, PIGEON_SEED);
     }
 
+    /** A copy with another rule for which neighbour a small cell joins ({@code --fuse closest|largest}). */
     public BuildOptions withFuseTarget(FuseTarget target) {
         return new BuildOptions(minPoints, maxPoints, seed, bisect, target, maxFuseRadiusKm);
     }
 
+    /** A copy with another limit, in km from its mean point, on how far a fused cell may reach. */
     public BuildOptions withMaxFuseRadiusKm(double km) {
         return new BuildOptions(minPoints, maxPoints, seed, bisect, fuseTarget, km);
     }

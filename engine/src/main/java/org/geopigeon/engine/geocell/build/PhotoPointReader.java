@@ -20,6 +20,13 @@ public final class PhotoPointReader {
     private PhotoPointReader() {
     }
 
+    /**
+     * Training points from the EXIF/XMP GPS positions of the photos under {@code folder} (recursively), weight 1
+     * each. Photos without a position and unreadable files are skipped and counted in the result's notes, with
+     * examples.
+     *
+     * @throws IOException when the folder holds no image files or cannot be listed
+     */
     public static PointSet read(Path folder) throws IOException {
         return read(folder, new ImageDecoder());
     }

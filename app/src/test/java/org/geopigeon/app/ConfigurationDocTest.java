@@ -59,9 +59,10 @@ class ConfigurationDocTest {
 
     private static void collect(CommandLine cmd, String doc, List<String> missing) {
         String name = cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^geopigeon ?", "");
+        name = name.isEmpty() ? "geopigeon" : name; // options every command inherits are documented once, there
         String section = section(doc, name);
         for (OptionSpec o : cmd.getCommandSpec().options()) {
-            if (o.usageHelp() || o.versionHelp()) {
+            if (o.usageHelp() || o.versionHelp() || o.inherited()) {
                 continue;
             }
             if (section == null || !section.contains("`" + o.longestName())) {

@@ -100,6 +100,9 @@ public final class AntimeridianCut {
             }
         }
         Path dir = out.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IllegalArgumentException("not a file path: " + out);
+        }
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
         try {

@@ -43,7 +43,7 @@ record CliLogging(Path file) {
                 : Path.of(System.getProperty("user.home"), ".geopigeon", "logs", "cli.log");
         try {
             Path parent = file.toAbsolutePath().getParent();
-            if (!Files.isDirectory(parent)) {
+            if (parent != null && !Files.isDirectory(parent)) { // null: a file at the root, whose folder exists
                 // Log lines may name principals and purposes: readable by the user only.
                 Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------")));

@@ -3,7 +3,6 @@ package org.geopigeon.app;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.geopigeon.engine.bundle.BundleLocator;
-import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.bundle.ModelBundle;
 import picocli.CommandLine.Option;
 
@@ -29,32 +28,18 @@ public final class BundleOption {
 
     /**
      * Warns on {@code err} when the bundle's answers carry no information ({@code trained: false} in its manifest),
-     * saying why: a random backbone (the demo's, or a head trained on its embeddings: {@code train} marks a bundle
-     * trained only when its backbone is {@code pretrained}), or an untrained head.
+     * saying why in the one wording of {@link org.geopigeon.engine.bundle.BundleManifest#untrainedReason()} (a random
+     * backbone, or an untrained head).
      *
      * @param model       the loaded bundle
      * @param err         where the warning goes (flushed)
      * @param consequence what that means for this command, e.g. "predictions carry no geographic information"
      */
     public static void warnIfUntrained(ModelBundle model, PrintWriter err, String consequence) {
-        String why = untrainedReason(model.manifest());
+        String why = model.manifest().untrainedReason();
         if (why != null) {
             err.println("WARNING: model '" + model.name() + "' " + why + ": " + consequence);
             err.flush();
         }
-    }
-
-    /**
-     * Why a bundle's answers carry no information, as a predicate after the model's name ("has a random, untrained
-     * backbone ..."); null when its manifest says {@code trained: true}.
-     */
-    static String untrainedReason(BundleManifest manifest) {
-        if (manifest.trained()) {
-            return null;
-        }
-        return manifest.backbone().pretrained()
-                ? "has an untrained geocell head"
-                : "has a random, untrained backbone (demo weights; a head trained on its embeddings learns nothing"
-                        + " about places)";
     }
 }

@@ -61,7 +61,8 @@ public record ServedModel(BundleManifest manifest, Path directory, int cellCount
         o.put("name", manifest.name());
         o.put("trained", manifest.trained());
         if (!manifest.trained()) {
-            o.put("warning", "demo weights: predictions carry no geographic information");
+            o.put("warning", "model '" + manifest.name() + "' " + manifest.untrainedReason()
+                    + ": predictions carry no geographic information");
         }
         o.put("description", manifest.description());
         o.put("licence", manifest.licence());

@@ -10,7 +10,6 @@ import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageFormat;
 import org.geopigeon.service.GeoPigeonConfig;
-import org.geopigeon.service.ImageProblem;
 import org.geopigeon.service.ImageRefusal;
 import org.geopigeon.service.ImageRules;
 import org.geopigeon.service.ImageUpload;
@@ -73,9 +72,6 @@ final class CliImages {
         String name = file.toString();
         byte[] bytes = streamed.get(file);
         if (bytes == null) {
-            if (Files.isDirectory(file)) {
-                throw new ImageRefusal(ImageProblem.UNREADABLE, name, "is a directory, not an image file");
-            }
             bytes = rules.read(ImageUpload.ofFile(file), name);
             if (Files.exists(file) && !Files.isRegularFile(file)) {
                 streamed.put(file, bytes); // a pipe: there is no second read
@@ -129,6 +125,6 @@ final class CliImages {
         } catch (IOException | RuntimeException e) {
             // unreadable now: the service reports it, naming the file
         }
-        return new ImageUpload(file.toString(), type, () -> Files.newInputStream(file));
+        return ImageUpload.ofFile(file, type);
     }
 }

@@ -24,6 +24,11 @@ public final class GeoPigeonCli {
                     + " instead of ~/.geopigeon/logs/cli.log ($GEOPIGEON_LOG_FILE)")
     boolean verbose;
 
+    /**
+     * The {@code ./geopigeon} entry point: chooses where the log goes ({@code CliLogging}), runs the command line,
+     * says where the details of any problem are, and exits with the command's code (0 success, 1 failure, 2 usage
+     * error; each command's {@code --help} lists its own).
+     */
     public static void main(String[] args) {
         CliLogging logging = CliLogging.configure(args);
         int code = run(args);
@@ -31,6 +36,12 @@ public final class GeoPigeonCli {
         System.exit(code);
     }
 
+    /**
+     * Runs one command line in this JVM without exiting (tests and embedding).
+     *
+     * @param args the arguments after {@code geopigeon}, e.g. {@code locate --json photo.jpg}
+     * @return the command's exit code
+     */
     public static int run(String... args) {
         return new CommandLine(new GeoPigeonCli()).execute(args);
     }

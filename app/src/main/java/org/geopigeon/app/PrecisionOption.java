@@ -10,15 +10,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code --precision auto|fp32|bf16|fp16|int8}, shared by {@code locate}, {@code evaluate} and {@code train} as a
- * picocli mixin, with the one way those commands load a bundle in it and say what runs.
+ * {@code --precision auto|fp32|bf16|fp16|int8}, shared by {@code locate}, {@code evaluate}, {@code train} and
+ * {@code serve} as a picocli mixin, with the one way the one-shot commands load a bundle in it and say what runs.
+ * A value not in {@link PrecisionChoice} is a usage error (exit 2) naming the accepted ones. Public for
+ * {@code app.serve}.
  */
-final class PrecisionOption {
+public final class PrecisionOption {
 
     @Option(names = "--precision", paramLabel = "P", converter = Converter.class,
-            description = "backbone arithmetic: auto (bf16 on CPUs with avx512_bf16/amx_bf16 and on CUDA GPUs, else fp32),"
+            description = "backbone arithmetic: auto (bf16 on CPUs with avx512_bf16/amx_bf16 and on CUDA GPUs when the"
+                    + " bundle has the variant, else fp32),"
                     + " fp32, bf16, fp16 (GPU) or int8 (CPU); default: $GEOPIGEON_PRECISION, else auto")
     PrecisionChoice choice;
+
+    /** The precision given on the command line; null when none was (the configured one applies). */
+    public PrecisionChoice choice() {
+        return choice;
+    }
 
     /**
      * Loads the bundle in the chosen precision (the process-wide one when none was given) and writes on {@code err}

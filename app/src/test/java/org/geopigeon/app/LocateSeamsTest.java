@@ -1,6 +1,7 @@
 package org.geopigeon.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import org.geopigeon.service.testing.TestDatabase;
 import org.geopigeon.service.testing.ThrowawayPostgis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the CLI says about where a photo's own position came from (EXIF GPS block or XMP packet, issue 8) and
@@ -66,6 +68,20 @@ class LocateSeamsTest {
         }
         assertEquals("bf16", line.get("precision").asText());
         assertEquals("xmp", line.get("gps_source").asText());
+    }
+
+    @Test
+    void aFolderIsCalledSoWithAndWithoutTheAuditLogAndByInspect(@TempDir Path dir) throws Exception {
+        TestDatabase db = ThrowawayPostgis.get().createMigratedDatabase("cli_seams_folder");
+        String expected = "is a directory, not an image file";
+        Run audited = run("locate", "--bundle", BUNDLE, "--store", "--purpose", "x", "--jdbc", db.jdbcUrl(),
+                dir.toString());
+        Run plain = run("locate", "--bundle", BUNDLE, dir.toString());
+        Run inspect = run("inspect", dir.toString());
+        for (Run r : new Run[] {audited, plain, inspect}) {
+            assertTrue(r.err.contains(expected) && r.err.contains(dir.toString()), r.err);
+            assertFalse(r.err.contains("Is a directory"), r.err);
+        }
     }
 
     private static JsonNode json(String line) {

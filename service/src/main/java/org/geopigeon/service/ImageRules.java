@@ -2,6 +2,7 @@ package org.geopigeon.service;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 import java.util.Map;
@@ -88,6 +89,10 @@ public record ImageRules(int minSide, long maxPixels, long maxBytes) {
                         + " bytes, more than the limit of " + maxBytes + " bytes (" + mib(maxBytes) + ")");
             }
         } else {
+            if (upload.source() instanceof ImageUpload.LocalFile f && Files.isDirectory(f.file())) {
+                // Reading would fail with the OS's "Is a directory"; say it as the decoder and inspect do.
+                throw new ImageRefusal(ImageProblem.UNREADABLE, name, ImageDecoder.IS_A_DIRECTORY);
+            }
             try (InputStream in = upload.source().open()) {
                 if (in == null) {
                     throw new ImageRefusal(ImageProblem.UNREADABLE, name, "has no data");
@@ -99,8 +104,8 @@ public record ImageRules(int minSide, long maxPixels, long maxBytes) {
                 if (e instanceof ImageRefusal r) {
                     throw r;
                 }
-                String why = e.getMessage() == null || e.getMessage().isBlank() ? "read error" : e.getMessage();
-                throw new ImageRefusal(ImageProblem.UNREADABLE, name, "cannot be read (" + why + ")", e);
+                throw new ImageRefusal(ImageProblem.UNREADABLE, name, "cannot be read (" + ImageDecoder.readProblem(e)
+                        + ")", e);
             }
             if (bytes.length > maxBytes) {
                 throw new ImageRefusal(ImageProblem.TOO_LARGE, name, "is more than the limit of " + maxBytes

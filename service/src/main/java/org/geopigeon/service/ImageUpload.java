@@ -39,6 +39,23 @@ public record ImageUpload(String fileName, String mediaType, Source source) {
         }
     }
 
+    /**
+     * A local file, opened when the service reads it; a record so the service can tell a folder given by mistake
+     * from an unreadable file ({@link ImageRules#read}).
+     *
+     * @param file the path as the user gave it
+     */
+    record LocalFile(Path file) implements Source {
+        LocalFile {
+            Objects.requireNonNull(file, "file");
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(file);
+        }
+    }
+
     public ImageUpload {
         Objects.requireNonNull(source, "source");
         fileName = fileName == null || fileName.isBlank() ? null : fileName;
@@ -57,7 +74,18 @@ public record ImageUpload(String fileName, String mediaType, Source source) {
 
     /** A local file (the command line): no declared media type, the file name for messages. */
     public static ImageUpload ofFile(Path file) {
-        return new ImageUpload(file.toString(), null, () -> Files.newInputStream(file));
+        return ofFile(file, null);
+    }
+
+    /**
+     * A local file with a media type (the CLI names the one the file's magic bytes give), read when the service
+     * needs it; the path is the file name in messages. A folder is refused as
+     * {@link ImageProblem#UNREADABLE} with {@link org.geopigeon.engine.image.ImageDecoder#IS_A_DIRECTORY}.
+     *
+     * @param mediaType the declared type, or null for none
+     */
+    public static ImageUpload ofFile(Path file, String mediaType) {
+        return new ImageUpload(file.toString(), mediaType, new LocalFile(file));
     }
 
     /**

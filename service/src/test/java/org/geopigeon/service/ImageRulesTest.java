@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageFormat;
 import org.geopigeon.engine.image.ImageHeader;
+import org.geopigeon.engine.image.ImageRejectedException;
 import org.geopigeon.service.testing.TestImages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The one rule set every front end applies before anything is decoded. */
 class ImageRulesTest {
@@ -139,5 +142,34 @@ class ImageRulesTest {
         ImageRefusal missing = assertThrows(ImageRefusal.class,
                 () -> rules.read(ImageUpload.ofFile(Path.of("/nonexistent/photo.jpg")), "/nonexistent/photo.jpg"));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    }
+
+    @Test
+    void readErrorsAreSaidInWordsWithoutJavaClassNames() {
+        ImageRefusal denied = assertThrows(ImageRefusal.class, () -> rules.read(ImageUpload.ofStream(() -> {
+            throw new java.nio.file.AccessDeniedException("/photos/a.jpg");
+        }, null, null), "/photos/a.jpg"));
+        assertTrue(denied.getMessage().contains("cannot be read (permission denied)"), denied.getMessage());
+        ImageRefusal io = assertThrows(ImageRefusal.class, () -> rules.read(ImageUpload.ofStream(() -> {
+            throw new java.nio.file.FileSystemException("/photos/b.jpg", null, "Input/output error");
+        }, null, null), "/photos/b.jpg"));
+        assertTrue(io.getMessage().contains("cannot be read (Input/output error)"), io.getMessage());
+        for (ImageRefusal r : new ImageRefusal[] {denied, io}) {
+            assertFalse(r.getMessage().contains("Exception"), r.getMessage());
+        }
+    }
+
+    @Test
+    void aFolderGivenAsAnImageIsNamedSoInTheDecodersWordsNotTheOperatingSystems(@TempDir Path dir) {
+        ImageRefusal folder = assertThrows(ImageRefusal.class,
+                () -> rules.read(ImageUpload.ofFile(dir, "image/jpeg"), dir.toString()));
+        assertEquals(ImageProblem.UNREADABLE, folder.problem());
+        assertTrue(folder.getMessage().contains(dir.toString())
+                && folder.getMessage().contains("is a directory, not an image file"), folder.getMessage());
+        assertFalse(folder.getMessage().contains("Is a directory"), folder.getMessage());
+        // the same words as the engine's decoder (the unaudited CLI path and inspect)
+        ImageRejectedException decoded = assertThrows(ImageRejectedException.class,
+                () -> new ImageDecoder().decode(dir));
+        assertTrue(decoded.getMessage().contains(ImageDecoder.IS_A_DIRECTORY), decoded.getMessage());
     }
 }

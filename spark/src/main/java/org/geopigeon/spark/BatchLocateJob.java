@@ -106,7 +106,8 @@ public final class BatchLocateJob {
         }
         log.accept("batch job " + s.jobId() + ": model '" + facts.manifest().name() + "' (precision " + s.precision()
                 + (s.precision().equals(facts.precision()) ? "" : ", " + facts.precision() + " on the driver") + "), "
-                + (facts.manifest().trained() ? "trained" : "UNTRAINED demo weights: estimates carry no information")
+                + (facts.manifest().trained() ? "trained" : "WARNING: it " + facts.manifest().untrainedReason()
+                        + ": estimates carry no geographic information")
                 + "; bundle " + s.bundle() + "; Spark " + spark.version() + ", master " + sc.master()
                 + (sc.uiWebUrl().isDefined() ? ", UI " + sc.uiWebUrl().get() : ""));
 

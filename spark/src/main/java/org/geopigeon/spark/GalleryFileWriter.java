@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.io.AtomicFiles;
 import org.geopigeon.engine.io.Half;
 import org.geopigeon.engine.train.Gallery;
 
@@ -52,9 +52,7 @@ public final class GalleryFileWriter implements AutoCloseable {
         this.f16 = f16;
         this.latlon = new float[Math.toIntExact(rows * 2)];
         this.row = ByteBuffer.allocate(dim * (f16 ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        this.tmp = Files.createTempFile(dir, ".gallery", ".tmp");
+        this.tmp = AtomicFiles.createTemp(file); // creates the folder too
         this.out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20);
         writeHeader();
     }
@@ -115,7 +113,7 @@ public final class GalleryFileWriter implements AutoCloseable {
         b.asFloatBuffer().put(latlon);
         out.write(b.array());
         out.close();
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.publish(tmp, file);
         done = true;
     }
 

@@ -8,7 +8,16 @@ import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.service.ImageRules;
 import picocli.CommandLine.Option;
 
-/** Options both batch commands share: where Spark runs, which model, how inputs are read. */
+/**
+ * Options both batch commands share (a picocli mixin): where Spark runs, which model, how inputs are read.
+ *
+ * <p>Why not the CLI's mixins ({@code org.geopigeon.app.BundleOption}, {@code PrecisionOption}): they live in the
+ * {@code app} module, which this module must not depend on ({@code ./geopigeon batch} runs on its own class path:
+ * Spark's, without the CLI's Javalin/Jetty and SLF4J binding), and picocli cannot move down into {@code service},
+ * whose jar ships in the GeoServer zip. The meanings differ too: {@code --precision} here defaults to {@code auto}
+ * decided per executor (each row says which ran), where the CLI's falls back to this JVM's
+ * {@code geopigeon.precision}; {@code --bundle} may be shipped to the executors ({@code --bundle-on-shared-fs}).
+ */
 final class SparkOptions {
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master, e.g. local[2] (default: spark-submit's,"

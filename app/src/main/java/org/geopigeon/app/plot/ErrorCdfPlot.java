@@ -8,9 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.geopigeon.engine.eval.ErrorMetrics;
+import org.geopigeon.engine.io.AtomicFiles;
 
 /**
  * PNG of the cumulative distribution of geolocation errors: x = error in km on a log axis
@@ -51,17 +50,11 @@ public final class ErrorCdfPlot {
     /** One curve per entry (legend = key), written atomically. */
     public static void write(Path png, String title, Map<String, double[]> series) throws IOException {
         BufferedImage img = render(title, series);
-        Path dir = png.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".plot", ".png");
-        try {
+        AtomicFiles.write(png, tmp -> {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer available");
             }
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     static BufferedImage render(String title, Map<String, double[]> series) {

@@ -66,6 +66,11 @@ public final class BrowseRoutes {
         this.json = json;
     }
 
+    /**
+     * Registers {@code GET /predictions} (the caller's own unless their role sees everyone; {@code limit} 1-500,
+     * default 20), {@code /predictions/{id}}, {@code /model}, {@code /boundaries} (GeoJSON, cached an hour) and, for
+     * auditors, {@code /audit} and {@code /audit/verify}; each with the permission the server checks.
+     */
     public void register(RoutesConfig r) {
         r.get("/predictions", this::recent, Permission.BROWSE);
         r.get("/predictions/{id}", this::one, Permission.BROWSE);

@@ -449,6 +449,7 @@ public final class GeoPigeonServer implements AutoCloseable {
         return budget.inUse();
     }
 
+    /** The measured geolocation service times and requests in flight (behind {@code Retry-After}). */
     public ExecutionMetrics metrics() {
         return metrics;
     }

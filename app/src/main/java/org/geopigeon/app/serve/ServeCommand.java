@@ -16,17 +16,20 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
+import org.geopigeon.app.BundleOption;
+import org.geopigeon.app.JdbcOption;
+import org.geopigeon.app.PrecisionOption;
 import org.geopigeon.app.serve.auth.AuthMode;
 import org.geopigeon.app.serve.auth.Role;
 import org.geopigeon.engine.bundle.BundleException;
 import org.geopigeon.engine.bundle.BundleLocator;
 import org.geopigeon.engine.bundle.ModelBundle;
-import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.service.GeoPigeonConfig;
 import org.geopigeon.service.ModelSettings;
 import org.geopigeon.service.ServiceLimits;
 import org.geopigeon.service.store.Migrations;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,13 +63,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " for others: tokens travel in headers)")
     String bind;
 
-    @Option(names = "--bundle", paramLabel = "DIR",
-            description = "model bundle folder (default: $GEOPIGEON_BUNDLE, else sample-data/demo-bundle)")
-    String bundle;
+    @Mixin
+    BundleOption bundle = new BundleOption();
 
-    @Option(names = "--jdbc", paramLabel = "URL", description = "PostGIS JDBC URL for the audit log, predictions,"
-            + " tokens and jobs (default: $GEOPIGEON_JDBC_URL; user/password: $GEOPIGEON_JDBC_USER/_PASSWORD or the URL)")
-    String jdbc;
+    @Mixin
+    JdbcOption jdbc = new JdbcOption();
 
     @Option(names = "--no-auth", description = "no authentication: every caller acts as the operating-system user"
             + " running the server, as admin (recorded in the audit log). Only with a loopback --bind")
@@ -136,10 +137,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "geolocations running or waiting at once; beyond: 503 BUSY (default 32)")
     int maxQueued;
 
-    @Option(names = "--precision", paramLabel = "P", description = "backbone arithmetic: auto, fp32, bf16, fp16 or"
-            + " int8 (default: $GEOPIGEON_PRECISION, else auto = bf16 where the hardware runs it natively and the"
-            + " bundle has the variant, else fp32)")
-    String precision;
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
 
     @Option(names = "--no-precision-per-request", description = "refuse requests that ask for another precision than"
             + " the server's (default: such a precision is loaded on the first request that asks and kept: one model"
@@ -166,8 +165,9 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        if (jdbc != null) {
-            config = config.withJdbc(jdbc, config.jdbcUser(), config.jdbcPassword());
+        String jdbcUrl = jdbc.urlOrDefault(config);
+        if (jdbcUrl != null) {
+            config = config.withJdbc(jdbcUrl, config.jdbcUser(), config.jdbcPassword());
         }
         if (!config.hasDatabase()) {
             err.println("geopigeon serve: refusing to start: no audit database configured.");
@@ -203,7 +203,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 3;
         }
-        Path bundleDir = bundle != null ? BundleLocator.resolve(bundle) : config.bundle();
+        Path bundleDir = bundle.dir(); // the option, else what config.bundle() resolves to (BundleLocator)
         try (ModelBundle model = ModelBundle.load(bundleDir, config.model().precision())) {
             err.println("backbone: " + model.backbone().precision() + " on " + model.backbone().device() + " ("
                     + model.precisionReason() + ")" + (config.model().microBatching() ? "; micro-batches of up to "
@@ -232,12 +232,8 @@ public final class ServeCommand implements Callable<Integer> {
      */
     ModelSettings modelSettings(ModelSettings fromEnvironment) {
         ModelSettings m = fromEnvironment;
-        if (precision != null) {
-            try {
-                m = m.withPrecision(PrecisionChoice.parse(precision));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--precision: " + e.getMessage());
-            }
+        if (precision.choice() != null) {
+            m = m.withPrecision(precision.choice()); // parsed by the mixin: an unknown value is a usage error
         }
         if (fixedPrecision) {
             m = m.withPerRequest(false);
@@ -301,10 +297,7 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "geopigeon-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        if (!model.manifest().trained()) {
-            err.println("WARNING: model '" + model.name() + "' is untrained demo weights: predictions carry no"
-                    + " geographic information");
-        }
+        BundleOption.warnIfUntrained(model, err, "predictions carry no geographic information");
         if (!isLoopback(settings.bind())) {
             err.println("WARNING: listening on " + settings.bind() + ", not only this machine: put TLS in front"
                     + " (a reverse proxy), since API tokens travel in request headers (docs/service.md).");

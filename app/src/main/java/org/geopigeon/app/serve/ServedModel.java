@@ -23,15 +23,24 @@ public record ServedModel(BundleManifest manifest, Path directory, int cellCount
         this(manifest, directory, cellCount, refinement, null);
     }
 
+    /**
+     * The summary of a loaded bundle: its manifest, folder, geocell count, whether it has a refinement index and
+     * the precision its backbone runs in (e.g. {@code bf16}).
+     */
     public static ServedModel of(ModelBundle bundle) {
         return new ServedModel(bundle.manifest(), bundle.directory(), bundle.geocells().size(),
                 bundle.refinement().isPresent(), bundle.backbone().precision().id());
     }
 
+    /** The bundle name from {@code manifest.json} (shown in the viewer, health checks and audit rows). */
     public String name() {
         return manifest.name();
     }
 
+    /**
+     * False when the manifest says {@code trained: false} (demo or untrained weights): answers then carry no
+     * geographic information and the viewer shows its warning banner.
+     */
     public boolean trained() {
         return manifest.trained();
     }
@@ -41,12 +50,19 @@ public record ServedModel(BundleManifest manifest, Path directory, int cellCount
         return directory.resolve(manifest.geocells());
     }
 
+    /**
+     * The JSON document of {@code GET /api/v1/model}: name, trained (with a {@code warning} when false),
+     * description, licence, provenance, format, geocells (count), refinement, precision, and the backbone
+     * ({@code input_size} px, {@code embedding_dim}, pooling) and defaults ({@code top_k}, {@code refine_top_k},
+     * temperature, {@code fallback_km}) sections when the manifest has them. Snake-case keys; a fresh tree per call.
+     */
     public ObjectNode summary() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("name", manifest.name());
         o.put("trained", manifest.trained());
         if (!manifest.trained()) {
-            o.put("warning", "demo weights: predictions carry no geographic information");
+            o.put("warning", "model '" + manifest.name() + "' " + manifest.untrainedReason()
+                    + ": predictions carry no geographic information");
         }
         o.put("description", manifest.description());
         o.put("licence", manifest.licence());

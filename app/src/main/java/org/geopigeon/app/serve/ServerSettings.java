@@ -101,6 +101,7 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
         return (maxImageBytes * 4 + 2) / 3 + ENVELOPE_BYTES;
     }
 
+    /** The largest request body for this image limit, in bytes ({@link #maxUploadBody(long)}). */
     public long maxUploadBody() {
         return maxUploadBody(maxImageBytes);
     }
@@ -126,6 +127,7 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
         return toBuilder().port(p).build();
     }
 
+    /** A builder starting from these settings; {@link Builder#build()} checks the result again. */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -190,11 +192,17 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
             tokenCacheTtl = s.tokenCacheTtl;
         }
 
+        /** The listen address, e.g. {@code 127.0.0.1} or {@code 0.0.0.0} (non-null). */
         public Builder bind(String v) { bind = v; return this; }
+        /** The TCP port, 0-65535 (0: any free port). */
         public Builder port(int v) { port = v; return this; }
+        /** Tokens required, or none on loopback ({@link AuthMode}). */
         public Builder authMode(AuthMode v) { authMode = v; return this; }
+        /** Whether to take the principal from a trusted proxy's {@code X-Remote-User}. */
         public Builder trustProxyUser(boolean v) { trustProxyUser = v; return this; }
+        /** The role of proxy users whose proxy sends no {@code X-Remote-Role} (non-null). */
         public Builder proxyRole(Role v) { proxyRole = v; return this; }
+        /** The URL clients reach the service at, for links; null: from the Host header. */
         public Builder publicUrl(String v) { publicUrl = v; return this; }
         /** Also resets the upload memory to its default for this limit (set it after, to change it). */
         public Builder maxImageBytes(long v) {
@@ -202,24 +210,46 @@ public record ServerSettings(String bind, int port, AuthMode authMode, boolean t
             maxBufferedBytes = defaultBuffered(v);
             return this;
         }
+        /** Pixels per image, checked from the header before decoding. */
         public Builder maxPixels(long v) { maxPixels = v; return this; }
+        /** Geolocations computed at once (inference slots), at least 1. */
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
+        /** How long a geolocation waits for a slot before 503 BUSY. */
         public Builder busyWait(Duration v) { busyWait = v; return this; }
+        /** Whether predictions are stored when a request does not say. */
         public Builder storeDefault(boolean v) { storeDefault = v; return this; }
+        /** Geolocations running or waiting at once (at least {@code maxConcurrent}); beyond: 503 BUSY. */
         public Builder maxQueued(int v) { maxQueued = v; return this; }
+        /** Asynchronous jobs waiting beyond the running ones, at least 0. */
         public Builder asyncQueue(int v) { asyncQueue = v; return this; }
+        /** HTTP worker threads; must exceed {@code maxQueued} by 8. */
         public Builder threads(int v) { threads = v; return this; }
+        /** Idle time allowed while reading a request (no byte for this long: closed). */
         public Builder readTimeout(Duration v) { readTimeout = v; return this; }
+        /** Time allowed for a request's line and headers. */
         public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
+        /** The slowest accepted upload, in bytes per second averaged over the upload (0: no minimum). */
         public Builder minDataRate(long v) { minDataRate = v; return this; }
+        /** Memory for request bodies in flight, in bytes ({@link org.geopigeon.app.serve.http.UploadBudget}). */
         public Builder maxBufferedBytes(long v) { maxBufferedBytes = v; return this; }
+        /** Most bytes of a refused body read and discarded so the client sees the answer. */
         public Builder maxDrainBytes(long v) { maxDrainBytes = v; return this; }
+        /** How long finished jobs and their results are kept (audit rows stay). */
         public Builder jobRetention(Duration v) { jobRetention = v; return this; }
+        /** Hosts inputs may be fetched from by reference ({@code *.example.org} allows subdomains); empty: none. */
         public Builder allowedHrefHosts(Set<String> v) { allowedHrefHosts = v; return this; }
+        /** Connect and read timeout of fetches by reference. */
         public Builder hrefTimeout(Duration v) { hrefTimeout = v; return this; }
+        /** Whether to offer the {@code echo} conformance process. */
         public Builder echoProcess(boolean v) { echoProcess = v; return this; }
+        /**
+         * The viewer's background: an XYZ tile URL template ({z}/{x}/{y}) and its attribution; null url: offline
+         * outlines only.
+         */
         public Builder basemap(String url, String attribution) { basemapUrl = url; basemapAttribution = attribution; return this; }
+        /** Where Jetty would spill large multipart parts (never used: the in-memory limit is the upload limit). */
         public Builder multipartCacheDir(Path v) { multipartCacheDir = v; return this; }
+        /** How long a valid token is remembered; a revocation takes effect within it. */
         public Builder tokenCacheTtl(Duration v) { tokenCacheTtl = v; return this; }
 
         /** @throws IllegalArgumentException naming the setting that is out of range */

@@ -89,7 +89,7 @@ class ServeCommandTest {
         String db = "jdbc:postgresql://127.0.0.1:9/none?user=x";
         Run p = run("serve", "--port", "0", "--precision", "fp64", "--jdbc", db);
         assertEquals(2, p.exit(), p.err());
-        assertTrue(p.err().contains("--precision: unknown precision 'fp64'"), p.err());
+        assertTrue(p.err().contains("--precision") && p.err().contains("unknown precision 'fp64'"), p.err());
         Run b = run("serve", "--port", "0", "--micro-batch", "65", "--jdbc", db);
         assertEquals(2, b.exit(), b.err());
         assertTrue(b.err().contains("--micro-batch must be 0 (off) to 64, got 65"), b.err());
@@ -101,9 +101,7 @@ class ServeCommandTest {
     @Test
     void microBatchingWidensTheInferenceSlotsToTheBatchSize() {
         ServeCommand c = new ServeCommand();
-        c.microBatch = 8;
-        c.microBatchWaitMs = 3;
-        c.precision = "int8";
+        new CommandLine(c).parseArgs("--micro-batch", "8", "--micro-batch-wait-ms", "3", "--precision", "int8");
         org.geopigeon.service.ModelSettings m = c.modelSettings(org.geopigeon.service.ModelSettings.DEFAULT);
         assertEquals(8, m.microBatch());
         assertEquals(java.time.Duration.ofMillis(3), m.microBatchWait());
@@ -123,7 +121,9 @@ class ServeCommandTest {
         for (String expected : new String[] {"OGC API - Processes", "token create", "--no-auth", "--trust-proxy-user",
                 "--max-upload-mb", "4/3", "--allow-href-host", "--enable-echo-process", "--basemap-url",
                 "--min-upload-rate", "--read-timeout", "--job-retention-hours", "never on disk", "--precision",
-                "--no-precision-per-request", "--micro-batch", "--micro-batch-wait-ms", "/viewer/ (a browser opening /"}) {
+                "--no-precision-per-request", "--micro-batch", "--micro-batch-wait-ms", "/viewer/ (a browser opening /",
+                // --bundle, --jdbc and --precision come from the mixins every command shares
+                "-Dgeopigeon.bundle", "$GEOPIGEON_JDBC_USER/_PASSWORD", "avx512_bf16"}) {
             assertTrue(help.contains(expected), "serve --help mentions " + expected + ":\n" + help);
         }
     }

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.geopigeon.engine.geocell.build.AntimeridianCutter;
 import org.geopigeon.engine.geocell.build.TopoJson;
+import org.geopigeon.engine.io.AtomicFiles;
 import org.geopigeon.engine.io.GeoJsonGeometry;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
@@ -99,18 +98,7 @@ public final class AntimeridianCut {
                 feature.set("id", f.id());
             }
         }
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir == null) {
-            throw new IllegalArgumentException("not a file path: " + out);
-        }
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-        try {
-            MAPPER.writeValue(tmp.toFile(), root);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(out, tmp -> MAPPER.writeValue(tmp.toFile(), root));
         return new Summary(array.size(), cut, dropped);
     }
 

@@ -1,10 +1,8 @@
 package org.geopigeon.bench.samples;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.geopigeon.engine.bundle.BundleManifest;
 import org.geopigeon.engine.bundle.ManifestWriter;
+import org.geopigeon.engine.io.AtomicFiles;
 
 /**
  * Sample-data builder: the Java half of tools/build_demo_clip_bundle.py. Python trains the tiny tokenizer and
@@ -74,13 +73,7 @@ public final class DemoClipBundle {
         }
         ManifestWriter.write(manifest(f, variants(folder)), folder);
         Path readme = folder.resolve("README.md");
-        Path tmp = Files.createTempFile(folder, ".README.md", ".tmp");
-        try {
-            Files.writeString(tmp, readme(f), StandardCharsets.UTF_8);
-            Files.move(tmp, readme, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(readme, readme(f));
         System.out.println("wrote " + folder.resolve(ManifestWriter.FILE) + " and " + readme);
     }
 

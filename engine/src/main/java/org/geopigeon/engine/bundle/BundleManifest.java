@@ -91,6 +91,24 @@ public record BundleManifest(String format, String name, String description, boo
         return out;
     }
 
+    /**
+     * Why this bundle's answers carry no geographic information, worded to follow the model's name ("model 'demo'
+     * has a random, untrained backbone (...)"): a random backbone (the demo's, or a head trained on its embeddings:
+     * {@code train} marks a bundle {@code trained} only when {@code backbone.pretrained} is true) or an untrained
+     * head. The one wording of every front end's warning (the CLI commands, {@code serve}, the Spark batch).
+     *
+     * @return the reason; null when {@code trained} is true
+     */
+    public String untrainedReason() {
+        if (trained) {
+            return null;
+        }
+        return backbone != null && backbone.pretrained()
+                ? "has an untrained geocell head"
+                : "has a random, untrained backbone (demo weights; a head trained on its embeddings learns nothing"
+                        + " about places)";
+    }
+
     /** True when the head takes CLIP's normalised joint-space image embedding. */
     public boolean headTakesClipImage() {
         return HEAD_INPUT_CLIP_IMAGE.equals(headInput);

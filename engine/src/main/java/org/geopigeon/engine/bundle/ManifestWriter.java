@@ -7,10 +7,8 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.geopigeon.engine.io.AtomicFiles;
 
 /**
  * Writes a new {@code manifest.json} from a {@link BundleManifest} record: the one serialisation of the record, so
@@ -64,15 +62,6 @@ public final class ManifestWriter {
         if (manifest.name() == null || manifest.name().isBlank() || manifest.backbone() == null) {
             throw new IllegalArgumentException("a manifest needs a name and a backbone section");
         }
-        Files.createDirectories(folder);
-        Path file = folder.resolve(FILE);
-        Path tmp = Files.createTempFile(folder, "." + FILE, ".tmp");
-        try {
-            Files.writeString(tmp, toJson(manifest), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return file;
+        return AtomicFiles.writeString(folder.resolve(FILE), toJson(manifest));
     }
 }

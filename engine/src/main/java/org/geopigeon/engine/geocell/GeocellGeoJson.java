@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.geopigeon.engine.geo.LatLon;
+import org.geopigeon.engine.io.AtomicFiles;
 import org.geopigeon.engine.io.GeoJsonGeometry;
 import org.locationtech.jts.geom.Geometry;
 
@@ -133,19 +133,7 @@ public final class GeocellGeoJson {
 
     /** As {@link #write(GeocellSet, Path)}, with extra top-level members (see {@link #toJson(GeocellSet, Map)}). */
     public static void write(GeocellSet set, Path file, Map<String, String> members) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // A temporary file is created 0600; this one becomes a user's output, so it gets the mode any new file gets
-        // (0666 less the umask), where the file system has POSIX permissions.
-        Path tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? Files.createTempFile(dir, ".geocells", ".tmp", java.nio.file.attribute.PosixFilePermissions
-                        .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-")))
-                : Files.createTempFile(dir, ".geocells", ".tmp");
-        try {
-            MAPPER.writeValue(tmp.toFile(), toJson(set, members));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        ObjectNode json = toJson(set, members);
+        AtomicFiles.write(file, tmp -> MAPPER.writeValue(tmp.toFile(), json));
     }
 }

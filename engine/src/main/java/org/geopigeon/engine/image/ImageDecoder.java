@@ -52,6 +52,33 @@ import org.geopigeon.engine.image.ImageRejectedException.Reason;
  */
 public final class ImageDecoder {
 
+    /**
+     * The one wording, after the file's name, for a path that names a folder where an image file was expected: the
+     * engine's decoder, the service's {@code ImageRules} (the audited CLI path) and {@code inspect} all say it.
+     */
+    public static final String IS_A_DIRECTORY = "is a directory, not an image file";
+
+    /**
+     * Why a file or stream could not be read, in words for a user (no Java class name): "permission denied", the
+     * operating system's reason of a {@link java.nio.file.FileSystemException} ("Input/output error"), "too large to
+     * hold in memory" for an {@link OutOfMemoryError}, else the exception's message or "read error". Shared with the
+     * service's {@code ImageRules}, so both say "cannot be read (WHY)" alike.
+     *
+     * @param e what reading threw
+     * @return a short phrase, never null or blank
+     */
+    public static String readProblem(Throwable e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "too large to hold in memory";
+        }
+        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getMessage();
+        return why == null || why.isBlank() ? "read error" : why;
+    }
+
     private final ImageLimits limits;
     private final boolean preferLibwebp;
 
@@ -86,13 +113,13 @@ public final class ImageDecoder {
         long size;
         try {
             if (Files.isDirectory(file)) {
-                throw new ImageRejectedException(Reason.UNREADABLE, source, "is a directory, not an image file");
+                throw new ImageRejectedException(Reason.UNREADABLE, source, IS_A_DIRECTORY);
             }
             size = Files.size(file);
         } catch (NoSuchFileException e) {
             throw new ImageRejectedException(Reason.UNREADABLE, source, "file does not exist", e);
         } catch (IOException e) {
-            throw new ImageRejectedException(Reason.UNREADABLE, source, "cannot be read: " + e, e);
+            throw new ImageRejectedException(Reason.UNREADABLE, source, "cannot be read (" + readProblem(e) + ")", e);
         }
         checkSize(size, source);
         byte[] bytes;
@@ -100,7 +127,7 @@ public final class ImageDecoder {
             bytes = Files.readAllBytes(file);
         } catch (IOException | OutOfMemoryError e) {
             // OutOfMemoryError: files over 2 GB cannot be a byte[] even when maxBytes was set that high.
-            throw new ImageRejectedException(Reason.UNREADABLE, source, "cannot be read: " + e, e);
+            throw new ImageRejectedException(Reason.UNREADABLE, source, "cannot be read (" + readProblem(e) + ")", e);
         }
         return decode(bytes, source);
     }

@@ -8,7 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -200,11 +199,8 @@ public final class CoordinateCsv {
      */
     public static void write(Path csv, List<Row> rows) throws IOException {
         boolean withFile = rows.stream().anyMatch(r -> r.file() != null);
-        Path dir = csv.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".coords", ".tmp");
         CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
-        try {
+        AtomicFiles.write(csv, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
                  CSVPrinter out = new CSVPrinter(w, format)) {
                 if (withFile) {
@@ -222,10 +218,7 @@ public final class CoordinateCsv {
                     }
                 }
             }
-            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Column positions, from the header or (no header) lat, lon[, weight]. */

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +37,7 @@ import org.geopigeon.engine.clip.ClipModel;
 import org.geopigeon.engine.image.DecodedImage;
 import org.geopigeon.engine.image.ImageDecoder;
 import org.geopigeon.engine.image.ImageRejectedException;
+import org.geopigeon.engine.io.AtomicFiles;
 import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.preprocess.ClipPreprocessor;
 
@@ -246,14 +246,13 @@ public final class CaptionPretrainer {
     }
 
     private static void write(PtSymbolBlock block, Path out) throws IOException {
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp)) {
-            JniUtils.writeModule(block, os, false);
-        } catch (RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException(out + ": cannot write the trained module (" + e.getMessage() + ")", e);
-        }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(out, tmp -> {
+            try (OutputStream os = Files.newOutputStream(tmp)) {
+                JniUtils.writeModule(block, os, false);
+            } catch (RuntimeException e) {
+                throw new IOException(out + ": cannot write the trained module (" + e.getMessage() + ")", e);
+            }
+        });
     }
 
     private static float[] flatten(float[][] rows) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +18,7 @@ import org.geopigeon.engine.geocell.GeocellSet;
 import org.geopigeon.engine.model.GeocellHead;
 import org.geopigeon.engine.clip.ClipModel;
 import org.geopigeon.engine.clip.ZeroShotHead;
+import org.geopigeon.engine.io.AtomicFiles;
 
 /**
  * {@code geopigeon zeroshot}'s pipeline: a working geolocator from a CLIP checkpoint and no photos. Captions every
@@ -102,8 +102,6 @@ public final class ZeroShotBundleWriter {
                 lines.add(i + "\t" + cells.get(i).id() + "\t" + c);
             }
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> Files.write(tmp, lines, StandardCharsets.UTF_8));
     }
 }

@@ -51,6 +51,21 @@ class ManifestWriterTest {
     }
 
     @Test
+    void anUntrainedManifestSaysWhetherItsBackboneOrItsHeadIsUntrained() throws Exception {
+        BundleManifest demo = MAPPER.readValue(ModelBundleTest.DEMO.resolve(ManifestWriter.FILE).toFile(),
+                BundleManifest.class);
+        assertTrue(demo.untrainedReason().startsWith("has a random, untrained backbone"), demo.untrainedReason());
+        BundleManifest.Backbone real = new BundleManifest.Backbone("backbone.pt", 224, 224, 224, "bicubic", null, null,
+                768, "cls", true, Map.of());
+        BundleManifest untrainedHead = new BundleManifest(BundleManifest.FORMAT, "m", "", false, "", "", real, null,
+                null, null, null);
+        assertEquals("has an untrained geocell head", untrainedHead.untrainedReason());
+        BundleManifest trained = new BundleManifest(BundleManifest.FORMAT, "m", "", true, "", "", real, null, null,
+                null, null);
+        assertEquals(null, trained.untrainedReason());
+    }
+
+    @Test
     void refusesAManifestWithoutFormatNameOrBackbone(@TempDir Path dir) {
         BundleManifest noBackbone = new BundleManifest(BundleManifest.FORMAT, "x", "", false, "", "", null, null, null,
                 null, null);

@@ -11,6 +11,7 @@ public enum AuthMethod {
     /** No authentication (allowed only when bound to loopback): the operating-system user of the server. */
     LOOPBACK;
 
+    /** The lower-case name recorded in audit rows as {@code auth} ({@code token}, {@code proxy}, {@code loopback}). */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -76,6 +76,7 @@ public final class Authenticator {
         this.osUser = osUser == null || osUser.isBlank() ? "unknown-os-user" : osUser;
     }
 
+    /** Whether tokens are required or every caller is the server's operating-system user (loopback only). */
     public AuthMode mode() {
         return mode;
     }

@@ -23,6 +23,7 @@ public record Caller(String name, Role role, AuthMethod method, String clientAdd
         Objects.requireNonNull(method, "method");
     }
 
+    /** Whether the caller's role grants {@code p} ({@link Role#can}). */
     public boolean can(Permission p) {
         return role.can(p);
     }

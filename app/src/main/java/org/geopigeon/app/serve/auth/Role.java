@@ -26,6 +26,7 @@ public enum Role {
         this.permissions = Set.copyOf(permissions);
     }
 
+    /** Whether this role grants {@code p} (the table of docs/service.md, "Accounts and roles"). */
     public boolean can(Permission p) {
         return permissions.contains(p);
     }

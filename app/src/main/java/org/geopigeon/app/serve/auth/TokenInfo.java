@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 public record TokenInfo(long id, String name, Role role, String prefix, OffsetDateTime created, String createdBy,
                         OffsetDateTime revoked, String revokedBy) {
 
+    /** True while the token is not revoked ({@code revoked} is null): only active tokens authenticate. */
     public boolean active() {
         return revoked == null;
     }

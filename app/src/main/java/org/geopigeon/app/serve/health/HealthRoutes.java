@@ -37,6 +37,11 @@ public final class HealthRoutes {
         this.answerWithin = answerWithin;
     }
 
+    /**
+     * Registers {@code GET /health/live} (always 200 while the process answers) and {@code /health/ready} (200 when
+     * an audit row can be written, see {@link ReadinessMonitor}, else 503 with {@code Retry-After} and the failing
+     * checks; a check that does not answer in time counts as failed); both public.
+     */
     public void register(RoutesConfig r) {
         r.get("/health/live", ctx -> json.write(ctx, 200, JsonBodies.JSON, new Live("alive", started)));
         r.get("/health/ready", this::ready);

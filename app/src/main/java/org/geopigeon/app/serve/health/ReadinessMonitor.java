@@ -47,6 +47,7 @@ public final class ReadinessMonitor implements StoreHealth, AutoCloseable {
      */
     public record Readiness(boolean ready, Map<String, Check> checks, Instant checked) {
 
+        /** {@code ready} or {@code unavailable}, the {@code status} member of {@code /health/ready}. */
         public String status() {
             return ready ? "ready" : "unavailable";
         }

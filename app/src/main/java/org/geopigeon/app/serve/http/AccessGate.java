@@ -45,6 +45,7 @@ public final class AccessGate extends Handler.Wrapper {
         ProblemException record(ProblemException refusal, Caller caller, String peer, String path,
                                 Map<String, Object> extra);
 
+        /** As {@link #record(ProblemException, Caller, String, String, Map)} with no extra audit parameters. */
         default ProblemException record(ProblemException refusal, Caller caller, String peer, String path) {
             return record(refusal, caller, peer, path, Map.of());
         }

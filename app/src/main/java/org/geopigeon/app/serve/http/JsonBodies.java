@@ -32,10 +32,19 @@ public final class JsonBodies {
         this.mapper = new ObjectMapper(factory).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     }
 
+    /**
+     * The service's one Jackson mapper (with the string-length cap given at construction); shared, thread-safe,
+     * not to be reconfigured.
+     */
     public ObjectMapper mapper() {
         return mapper;
     }
 
+    /**
+     * {@code value} as UTF-8 JSON bytes.
+     *
+     * @throws java.io.UncheckedIOException when Jackson cannot write it (a programming error, answered as 500)
+     */
     public byte[] bytes(Object value) {
         try {
             return mapper.writeValueAsBytes(value);
@@ -44,6 +53,7 @@ public final class JsonBodies {
         }
     }
 
+    /** {@code value} as a JSON string; see {@link #bytes(Object)}. */
     public String string(Object value) {
         return new String(bytes(value), StandardCharsets.UTF_8);
     }

@@ -40,14 +40,17 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(ProblemTypes.ours(code), ProblemTypes.title(status), status, detail, null, code, null);
     }
 
+    /** This problem with {@code instance} set to the request path (RFC 7807 section 3.1). */
     public Problem withInstance(String path) {
         return new Problem(type, title, status, detail, path, code, auditId);
     }
 
+    /** This problem with the {@code audit_id} of the audit row that recorded the refusal (null: none). */
     public Problem withAuditId(Long id) {
         return new Problem(type, title, status, detail, instance, code, id);
     }
 
+    /** This problem with another {@code detail} (a client-safe sentence naming the input and the problem). */
     public Problem withDetail(String text) {
         return new Problem(type, title, status, text, instance, code, auditId);
     }

@@ -28,20 +28,24 @@ public final class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(status, code, detail));
     }
 
+    /** The problem document the server answers with. */
     public Problem problem() {
         return problem;
     }
 
+    /** Extra response headers (e.g. {@code Retry-After}, {@code WWW-Authenticate}); an immutable map. */
     public Map<String, String> headers() {
         return headers;
     }
 
+    /** A copy with one more response header (replacing one of the same name). */
     public ProblemException withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         return new ProblemException(problem, h);
     }
 
+    /** A copy whose problem carries the {@code audit_id} of the audit row that recorded the refusal. */
     public ProblemException withAuditId(Long id) {
         return new ProblemException(problem.withAuditId(id), headers);
     }

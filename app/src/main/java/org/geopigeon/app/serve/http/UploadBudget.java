@@ -29,14 +29,17 @@ public final class UploadBudget {
         }
     }
 
+    /** Gives back {@code bytes} admitted by {@link #tryReserve}; call once per successful reservation (finally). */
     public void release(long bytes) {
         inUse.addAndGet(-bytes);
     }
 
+    /** Bytes admitted and not yet released, across all requests (for metrics and tests). */
     public long inUse() {
         return inUse.get();
     }
 
+    /** The cap in bytes ({@code --max-buffered-mb}, else the default of {@code ServerSettings}). */
     public long maxBytes() {
         return maxBytes;
     }

@@ -79,6 +79,7 @@ public final class AsyncJobRunner implements AutoCloseable {
         return pending.get();
     }
 
+    /** Jobs accepted at once: worker threads plus the queue ({@code --async-queue}); beyond it, 503. */
     public int maxJobs() {
         return maxJobs;
     }

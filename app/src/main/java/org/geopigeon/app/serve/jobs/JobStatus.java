@@ -11,6 +11,10 @@ public enum JobStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * True for the end states (successful, failed, dismissed): the job will not change again and is deleted after
+     * the retention time.
+     */
     public boolean finished() {
         return this == SUCCESSFUL || this == FAILED || this == DISMISSED;
     }

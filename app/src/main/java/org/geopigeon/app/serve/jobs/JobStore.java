@@ -140,6 +140,12 @@ public final class JobStore {
         }
     }
 
+    /**
+     * The job with this id, whoever owns it (callers check ownership).
+     *
+     * @return empty when no such job exists (never created, or deleted after retention)
+     * @throws org.geopigeon.service.store.StoreException when the database cannot be read (message client-safe)
+     */
     public Optional<JobRecord> get(UUID id) {
         String sql = "SELECT " + COLUMNS + " FROM geopigeon.jobs WHERE id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -62,6 +62,10 @@ public final class LegacyApi {
         this.bodyFailures = bodyFailures;
     }
 
+    /**
+     * Registers {@code POST /api/v1/locate} (the old synchronous API, audited like the OGC one) and 308 permanent
+     * redirects (with {@code Deprecation: true}) from the other {@code /api/v1/...} paths to their new homes.
+     */
     public void register(RoutesConfig r) {
         r.post(LOCATE, this::locate);
         r.get("/api/v1/predictions", ctx -> moved(ctx, "/predictions"));

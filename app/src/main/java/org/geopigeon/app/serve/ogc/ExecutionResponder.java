@@ -57,6 +57,14 @@ public final class ExecutionResponder {
         return out;
     }
 
+    /**
+     * Writes the results of a synchronous execution (OGC 18-062r2, clause 7.11.4): a JSON results document for
+     * {@code response=document} or when nothing is to be sent, one output raw in its own media type, or several as
+     * {@code multipart/related}.
+     *
+     * @param status  HTTP status of the answer (200 for a synchronous execution and for job results)
+     * @param outputs the outputs to send, by output id, in the order the request named them
+     */
     public void respond(Context ctx, int status, Map<String, OutputValue> outputs, ResponseMode mode) {
         if (mode == ResponseMode.DOCUMENT || outputs.isEmpty()) {
             ctx.status(status).contentType(JsonBodies.JSON).result(bytes(document(outputs)));

@@ -102,6 +102,7 @@ public final class OgcApi {
         this.title = title;
     }
 
+    /** The writer of synchronous execution results, shared with the job results route. */
     public ExecutionResponder responder() {
         return responder;
     }

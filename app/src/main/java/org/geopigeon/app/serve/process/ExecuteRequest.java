@@ -22,6 +22,7 @@ public record ExecuteRequest(Map<String, List<InputValue>> inputs, Map<String, O
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     }
 
+    /** The values given for input {@code inputId}, in request order; empty when the request has none. */
     public List<InputValue> values(String inputId) {
         return inputs.getOrDefault(inputId, List.of());
     }

@@ -38,6 +38,10 @@ public final class ExecutionMetrics {
         return inFlight.get();
     }
 
+    /**
+     * The moving average of recent successful geolocations' service time, in seconds (1.0 until the first is
+     * measured).
+     */
     public double meanSeconds() {
         return meanSeconds;
     }

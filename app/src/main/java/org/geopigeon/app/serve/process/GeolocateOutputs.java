@@ -26,6 +26,10 @@ public record GeolocateOutputs(ObjectNode location, ObjectNode cells) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * The two outputs of a finished geolocation as GeoJSON: the point estimate and the ranked geocell polygons
+     * ({@link #split}).
+     */
     public static GeolocateOutputs of(GeolocationOutcome outcome) {
         return split(MAPPER.valueToTree(PredictionGeoJson.of(outcome.located().result())));
     }

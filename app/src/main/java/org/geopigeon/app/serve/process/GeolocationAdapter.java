@@ -51,10 +51,12 @@ public final class GeolocationAdapter {
         this.storeHealth = storeHealth;
     }
 
+    /** The service-time metrics this adapter updates after each geolocation. */
     public ExecutionMetrics metrics() {
         return metrics;
     }
 
+    /** The model this adapter serves (name, trained flag, manifest summary). */
     public ServedModel model() {
         return model;
     }

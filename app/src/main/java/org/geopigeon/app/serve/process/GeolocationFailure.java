@@ -27,18 +27,24 @@ public final class GeolocationFailure extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** The machine-readable code (also in the audit row and the problem document's {@code code}). */
     public ErrorCode code() {
         return code;
     }
 
+    /** The audit row that recorded the refusal or failure; null when none could be written. */
     public Long auditId() {
         return auditId;
     }
 
+    /** What was wrong with an image (for the precise HTTP status), or null when the failure is not an image's. */
     public ImageProblem imageProblem() {
         return imageProblem;
     }
 
+    /**
+     * Seconds after which trying again may succeed (busy, database down), for {@code Retry-After}; null: do not retry.
+     */
     public Integer retryAfterSeconds() {
         return retryAfterSeconds;
     }

@@ -36,6 +36,7 @@ public final class HrefFetcher {
                 .build();
     }
 
+    /** Whether any host is allowed ({@code --allow-href-host}); when not, every input by reference is refused. */
     public boolean enabled() {
         return !allowedHosts.isEmpty();
     }

@@ -8,6 +8,7 @@ import org.geopigeon.app.serve.auth.Caller;
  */
 public interface OgcProcess {
 
+    /** The process description: id, version, inputs and outputs (OGC 18-062r2, clause 7.10). */
     ProcessSpec spec();
 
     /**

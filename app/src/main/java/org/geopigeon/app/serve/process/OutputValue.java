@@ -19,10 +19,12 @@ public record OutputValue(String mediaType, JsonNode json, byte[] binary) {
         }
     }
 
+    /** An output whose value is a JSON tree (e.g. GeoJSON), sent in {@code mediaType}. */
     public static OutputValue json(String mediaType, JsonNode value) {
         return new OutputValue(mediaType, value, null);
     }
 
+    /** An output of raw bytes in {@code mediaType}; {@code bytes} is not copied and must not change. */
     public static OutputValue binary(String mediaType, byte[] bytes) {
         return new OutputValue(mediaType, null, bytes);
     }

@@ -18,10 +18,12 @@ public final class ProcessRegistry {
         }
     }
 
+    /** The process with this id; empty for an unknown id (answered 404 no-such-process). */
     public Optional<OgcProcess> find(String id) {
         return Optional.ofNullable(processes.get(id));
     }
 
+    /** Every offered process, in registration order; an immutable copy. */
     public List<OgcProcess> all() {
         return List.copyOf(processes.values());
     }

@@ -25,10 +25,12 @@ public record ProcessSpec(String id, String version, String title, String descri
         outputs = List.copyOf(outputs);
     }
 
+    /** The input with this id; empty when the process has none of that name. */
     public Optional<InputSpec> input(String inputId) {
         return inputs.stream().filter(i -> i.id().equals(inputId)).findFirst();
     }
 
+    /** The output with this id; empty when the process has none of that name. */
     public Optional<OutputSpec> output(String outputId) {
         return outputs.stream().filter(o -> o.id().equals(outputId)).findFirst();
     }
@@ -38,6 +40,7 @@ public record ProcessSpec(String id, String version, String title, String descri
         return names(inputs.stream().map(InputSpec::id).toList());
     }
 
+    /** "a, b and c": the output ids, for error messages. */
     public String outputNames() {
         return names(outputs.stream().map(OutputSpec::id).toList());
     }

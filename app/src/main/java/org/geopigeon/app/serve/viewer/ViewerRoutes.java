@@ -68,10 +68,16 @@ public final class ViewerRoutes {
                 + "; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
+    /** What the viewer page is told at {@code /viewer/config.json} (model name, trained flag, basemap). */
     public ViewerConfig config() {
         return config;
     }
 
+    /**
+     * Registers the map viewer: {@code /viewer} (redirect), its page, script and style (with a strict
+     * Content-Security-Policy) and {@code /viewer/config.json}; all public (the page asks for a token). Leaflet's
+     * files come from its WebJar under {@link #LEAFLET}, served by the server itself.
+     */
     public void register(RoutesConfig r) {
         r.get("/viewer", ctx -> ctx.status(301).header("Location", "/viewer/"));
         r.get("/viewer/", ctx -> file(ctx, "index.html", "text/html; charset=utf-8"));

@@ -95,7 +95,7 @@ public class StoreException extends RuntimeException {
             return "the database host name in the JDBC URL is unknown";
         }
         if (has(cause, ConnectException.class)) {
-            return "connection refused at the database host and port of the JDBC URL: is the database server running there?";
+            return "connection refused at the database host and port of the JDBC URL: is the database running there?";
         }
         String state = sqlState(cause);
         if (state == null) {

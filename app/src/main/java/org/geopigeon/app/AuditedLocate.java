@@ -19,6 +19,7 @@ import org.geopigeon.service.Located;
 import org.geopigeon.service.RequestContext;
 import org.geopigeon.service.ServiceLimits;
 import org.geopigeon.service.store.AuditTrail;
+import org.geopigeon.service.store.Migrations;
 import org.geopigeon.service.store.ReplayResult;
 import org.geopigeon.service.store.SpoolStatus;
 import org.geopigeon.service.store.StoreException;
@@ -55,6 +56,28 @@ final class AuditedLocate {
                     + " GEOPIGEON_JDBC_URL");
         }
         return c;
+    }
+
+    /**
+     * Applies the schema migrations once, before the model loads, when the configuration asks for it
+     * ({@code GEOPIGEON_JDBC_MIGRATE}, on by default), so that a configuration error (a login that may not migrate,
+     * a database that does not exist, a refused login) stops the run with one line instead of failing, and being
+     * spooled as "database unavailable", once per image.
+     *
+     * @return null when the schema is ready, or the database cannot be reached now (then each refusal waits in the
+     *         local audit spool as before, and the migration is retried with the first request); else the problem,
+     *         in user words (no SQL, no class names)
+     */
+    static String schemaProblem(GeoPigeonConfig config) {
+        if (!config.migrate()) {
+            return null;
+        }
+        try {
+            Migrations.apply(config.dataSource());
+            return null;
+        } catch (StoreException e) {
+            return e.unavailable() ? null : e.getMessage();
+        }
     }
 
     /** {@link #check}, then connects the service. */
@@ -119,7 +142,7 @@ final class AuditedLocate {
             try {
                 ReplayResult r = trail.replayPending();
                 if (r.replayed() > 0) {
-                    err.println("replayed " + r.replayed() + " audit rows from the local spool into the audit log"
+                    err.println("replayed " + rows(r.replayed()) + " from the local spool into the audit log"
                             + " (refusals recorded while the database was unavailable)");
                 }
             } catch (StoreException | UncheckedIOException e) {
@@ -134,9 +157,9 @@ final class AuditedLocate {
             }
             int waiting = status.notInLog() == null ? status.rows() : status.notInLog();
             if (waiting > 0) {
-                err.println("error: " + waiting + " audit rows of refused or failed requests wait in the local spool "
+                err.println("error: " + rows(waiting) + " of refused or failed requests wait in the local spool "
                         + status.folder() + " and are not yet in the audit log"
-                        + (replayProblem == null ? "" : " (" + replayProblem + ")")
+                        + (replayProblem == null ? "" : ": " + replayProblem)
                         + "; run 'geopigeon audit replay' once the database takes writes (a running service also"
                         + " replays them)");
                 err.flush();
@@ -147,5 +170,10 @@ final class AuditedLocate {
         } finally {
             service.close();
         }
+    }
+
+    /** "1 audit row", "2 audit rows". */
+    static String rows(int n) {
+        return n + (n == 1 ? " audit row" : " audit rows");
     }
 }

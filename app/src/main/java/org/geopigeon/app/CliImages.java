@@ -47,7 +47,7 @@ final class CliImages {
         try {
             return new CliImages(GeoPigeonConfig.fromEnvironment().imageRules());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(cmd, e.getMessage());
+            throw new SettingException(cmd, e.getMessage());
         }
     }
 

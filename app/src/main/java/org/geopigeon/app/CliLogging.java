@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Set;
+import org.geopigeon.service.store.StoreException;
 
 /**
  * Where the libraries' log goes for a command-line run. The CLI's stderr is for its own one-line messages
@@ -34,8 +35,11 @@ record CliLogging(Path file) {
      * Leaves everything as it is when the logging was configured explicitly ({@code -Dorg.slf4j.simpleLogger.logFile}).
      */
     static CliLogging configure(String[] args) {
-        if (System.getProperty(FILE_PROPERTY) != null || Arrays.asList(args).contains(VERBOSE)
-                || (args.length > 0 && SERVERS.contains(args[0]))) {
+        if (args.length > 0 && SERVERS.contains(args[0])) {
+            return new CliLogging(null); // a server: incidents are "in the server log"
+        }
+        if (System.getProperty(FILE_PROPERTY) != null || Arrays.asList(args).contains(VERBOSE)) {
+            System.setProperty(StoreException.LOG_NAME_PROPERTY, "the log above");
             return new CliLogging(null);
         }
         String env = System.getenv("GEOPIGEON_LOG_FILE");
@@ -51,8 +55,12 @@ record CliLogging(Path file) {
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return new CliLogging(null); // cannot write it: the log stays on stderr, where nothing is lost
+            // cannot write it: the log stays on stderr, where nothing is lost
+            System.setProperty(StoreException.LOG_NAME_PROPERTY, "the log above");
+            return new CliLogging(null);
         }
+        // Incident ids in messages name this file, not a "server log" that a CLI user does not have.
+        System.setProperty(StoreException.LOG_NAME_PROPERTY, file.toString());
         System.setProperty(FILE_PROPERTY, file.toString());
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");

@@ -43,6 +43,24 @@ public final class GeoPigeonCli {
      * @return the command's exit code
      */
     public static int run(String... args) {
-        return new CommandLine(new GeoPigeonCli()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with GeoPigeon's error handling: a {@link SettingException} (a bad environment value) prints
+     * one line, without the usage text that a bad command line gets; both exit with code 2.
+     */
+    static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new GeoPigeonCli());
+        CommandLine.IParameterExceptionHandler usage = cmd.getParameterExceptionHandler();
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            if (ex instanceof SettingException) {
+                ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+                ex.getCommandLine().getErr().flush();
+                return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+            }
+            return usage.handleParseException(ex, args);
+        });
+        return cmd;
     }
 }

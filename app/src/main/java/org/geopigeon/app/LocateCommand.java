@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "With --json, \"file\" is the file name, or with --panorama the array of the four view files."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image was located", "1:some image failed, or the model bundle could not be loaded",
-                "2:invalid command line"})
+                "2:invalid command line, or a database configuration error with --store/--purpose (e.g. a login"
+                        + " that may not migrate the schema: set GEOPIGEON_JDBC_MIGRATE=false)"})
 final class LocateCommand implements Callable<Integer> {
 
     @Spec
@@ -105,11 +106,18 @@ final class LocateCommand implements Callable<Integer> {
         try {
             config = GeoPigeonConfig.fromEnvironment();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new SettingException(spec.commandLine(), e.getMessage());
         }
         // Usage errors come before the model is loaded (seconds to minutes for a ViT-L bundle).
         GeoPigeonConfig auditConfig = store || purpose != null
                 ? AuditedLocate.check(spec.commandLine(), config, jdbc.url, purpose) : null;
+        if (auditConfig != null) {
+            String problem = AuditedLocate.schemaProblem(auditConfig);
+            if (problem != null) {
+                err.println("error: cannot use the database: " + problem);
+                return 2;
+            }
+        }
         cliFiles = CliFiles.of(fileArgs);
         files = cliFiles.paths();
         Path bundleDir = bundle.dir();

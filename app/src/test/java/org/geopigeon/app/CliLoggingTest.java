@@ -45,6 +45,13 @@ class CliLoggingTest {
         String details = Files.readString(log);
         assertTrue(details.contains("STORE_FAILED incident") && details.contains("\tat "), "trace in the file: " + details);
         assertTrue(r.err.lines().count() < 15, "a few lines, not a trace per image: " + r.err);
+        // Trial 2: the per-image line carried two incident ids, said "server log" and nested three parentheses.
+        String line = r.err.lines().filter(l -> l.startsWith("error: " + photo + ":")).findFirst().orElseThrow();
+        assertEquals(1, line.split("incident ", -1).length - 1, "one incident id: " + line);
+        assertTrue(line.contains(" in " + log + ")"), "names the CLI log file: " + line);
+        assertFalse(line.contains("server"), "a CLI has no server log or server spool: " + line);
+        assertFalse(line.matches(".*\\([^)]*\\(.*") || line.contains(") ("), "no nested or stacked parentheses: " + line);
+        assertTrue(line.contains("connection refused"), "the cause in user words: " + line);
     }
 
     @Test

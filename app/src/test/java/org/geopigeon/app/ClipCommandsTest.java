@@ -74,6 +74,7 @@ class ClipCommandsTest {
                 "--out", dir.resolve("x").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("no 'clip' section"), r.err());
+        assertFalse(r.err().contains("captions for"), "refused before the captions are built: " + r.err());
         assertFalse(Files.exists(dir.resolve("x")));
     }
 

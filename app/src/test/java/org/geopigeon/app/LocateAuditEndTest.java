@@ -116,7 +116,7 @@ class LocateAuditEndTest {
                 "--purpose", "outage test", "--jdbc", down, photo.toString());
 
         assertEquals(1, r.exitCode(), r.err());
-        assertTrue(r.err().contains("error: 1 audit rows of refused or failed requests wait in the local spool "
+        assertTrue(r.err().contains("error: 1 audit row of refused or failed requests wait in the local spool "
                 + spoolRoot), r.err());
         assertTrue(r.err().contains("run 'geopigeon audit replay' once the database takes writes"), r.err());
     }

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code geopigeon train} (and the evaluation of what it writes) on the demo bundle's backbone and geocells. */
 class TrainCommandTest {
@@ -75,7 +74,7 @@ class TrainCommandTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new GeoPigeonCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        int code = GeoPigeonCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(args);
         return new Run(code, out.toString(), err.toString());
     }

@@ -324,12 +324,20 @@ public final class AuditedGeolocation implements AutoCloseable {
                 auditId = auditTrail.record(entry);
             }
         } catch (StoreException e) {
-            String incident = Incidents.log(LOG, ErrorCode.STORE_FAILED, "result withheld: the prediction and its"
-                    + " audit row could not be written", e);
-            // StoreException messages are client-safe (no SQL, no driver text): they say what failed and why.
-            throw refuse(entry, ErrorCode.STORE_FAILED, "the result was withheld because it could not be recorded"
-                    + " in the audit log: " + e.getMessage() + " (incident " + incident
-                    + "; the server log has the details)", null, incident, e);
+            // StoreException messages are client-safe (no SQL, no driver text): they say what failed and why, and
+            // name the incident under which the detail was logged. One id per failure: reuse it when there is one.
+            String incident = e.incidentId();
+            String message = "the result was withheld because it could not be recorded in the audit log: "
+                    + e.getMessage();
+            if (incident == null) {
+                incident = Incidents.log(LOG, ErrorCode.STORE_FAILED, "result withheld: the prediction and its"
+                        + " audit row could not be written", e);
+                message += " (incident " + incident + " in " + StoreException.logName() + ")";
+            } else {
+                LOG.error("{} incident {}: result withheld: the prediction and its audit row could not be written",
+                        ErrorCode.STORE_FAILED, incident, e);
+            }
+            throw refuse(entry, ErrorCode.STORE_FAILED, message, null, incident, e);
         }
         return new Located(prediction, GeolocationResult.of(prediction, m.trained(), predictionId, auditId, topK,
                 views, hashes).withCreated(created));
@@ -338,7 +346,7 @@ public final class AuditedGeolocation implements AutoCloseable {
     /** A server-side failure: the detail goes to the log under an incident id, the client gets the id. */
     private GeolocationException fail(AuditEntry entry, ErrorCode code, String what, Throwable cause) {
         String incident = Incidents.log(LOG, code, what, cause);
-        return refuse(entry, code, what + " (incident " + incident + "; the server log has the details)", null,
+        return refuse(entry, code, what + " (incident " + incident + " in " + StoreException.logName() + ")", null,
                 incident);
     }
 

@@ -86,7 +86,7 @@ public record ImageRules(int minSide, long maxPixels, long maxBytes) {
             bytes = m.bytes();
             if (bytes.length > maxBytes) {
                 throw new ImageRefusal(ImageProblem.TOO_LARGE, name, "is " + bytes.length
-                        + " bytes, more than the limit of " + maxBytes + " bytes (" + mib(maxBytes) + ")");
+                        + " bytes, more than the limit of " + limitText(maxBytes));
             }
         } else {
             if (upload.source() instanceof ImageUpload.LocalFile f && Files.isDirectory(f.file())) {
@@ -108,8 +108,8 @@ public record ImageRules(int minSide, long maxPixels, long maxBytes) {
                         + ")", e);
             }
             if (bytes.length > maxBytes) {
-                throw new ImageRefusal(ImageProblem.TOO_LARGE, name, "is more than the limit of " + maxBytes
-                        + " bytes (" + mib(maxBytes) + ")");
+                throw new ImageRefusal(ImageProblem.TOO_LARGE, name, "is more than the limit of "
+                        + limitText(maxBytes));
             }
         }
         if (bytes.length == 0) {
@@ -163,7 +163,8 @@ public record ImageRules(int minSide, long maxPixels, long maxBytes) {
         return "image/" + format.id();
     }
 
-    private static String mib(long bytes) {
-        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes + " bytes";
+    /** "26214400 bytes (25 MiB)", or "10000 bytes" when the limit is not whole MiB (the unit said once). */
+    static String limitText(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes + " bytes (" + bytes / (1024 * 1024) + " MiB)" : bytes + " bytes";
     }
 }

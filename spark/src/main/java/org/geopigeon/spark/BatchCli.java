@@ -72,7 +72,10 @@ public final class BatchCli implements Callable<Integer> {
 
     /** Runs the command and exits with its code (0 all located, 1 failures, 2 usage). */
     public static void main(String[] args) {
-        System.exit(run(args));
+        BatchLogging logging = BatchLogging.configure(args);
+        int code = run(args);
+        logging.finish(System.err);
+        System.exit(code);
     }
 
     /** Runs the command; returns its exit code. */

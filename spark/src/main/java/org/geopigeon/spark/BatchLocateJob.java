@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -108,7 +109,7 @@ public final class BatchLocateJob {
                 + (s.precision().equals(facts.precision()) ? "" : ", " + facts.precision() + " on the driver") + "), "
                 + (facts.manifest().trained() ? "trained" : "WARNING: it " + facts.manifest().untrainedReason()
                         + ": estimates carry no geographic information")
-                + "; bundle " + s.bundle() + "; Spark " + spark.version() + ", master " + sc.master()
+                + "; bundle " + s.bundle() + "; Spark " + spark.version() + ", master " + SparkSessions.describe(sc.master())
                 + (sc.uiWebUrl().isDefined() ? ", UI " + sc.uiWebUrl().get() : ""));
 
         Dataset<Row> files = ImageFiles.read(spark, spec.inputs(), spec.recursive(), s.maxBytes());
@@ -175,6 +176,9 @@ public final class BatchLocateJob {
         } finally {
             sc().setJobDescription(null);
         }
+        // The progress lines counted the images of the main job only: end with the count the summary gives.
+        log.accept(String.format(Locale.ROOT, "%d more files could not be read (each has its row and audit row);"
+                + " %d images in all", rows.size(), counters.images().value()));
     }
 
     /**

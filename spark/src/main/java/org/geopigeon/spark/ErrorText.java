@@ -1,11 +1,13 @@
 package org.geopigeon.spark;
 
 import java.sql.SQLException;
+import org.geopigeon.service.store.StoreException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Short error text for users: the deepest cause, first line only, and for database errors the server's
+ * Short error text for users: the deepest cause, first line only; for database errors the words of
+ * {@link StoreException#reason} where it has them (connection failures, permissions, timeouts), else the server's
  * own message (never the SQL text, which a batch insert error quotes in full).
  */
 final class ErrorText {
@@ -26,6 +28,12 @@ final class ErrorText {
             t = t.getCause();
         }
         if (sql != null) {
+            // Connection failures (no such database, login refused, refused or timed-out connections, ...) in the
+            // words every command uses (StoreException.reason); other database errors with the server's message.
+            String reason = StoreException.reason(e);
+            if (!"database error".equals(reason)) {
+                return reason;
+            }
             for (SQLException s = sql; s != null; s = s.getNextException()) {
                 if (s instanceof PSQLException p && p.getServerErrorMessage() != null) {
                     ServerErrorMessage m = p.getServerErrorMessage();

@@ -48,6 +48,11 @@ final class SparkOptions {
             + " default ${DEFAULT-VALUE}, the service's limit")
     long maxBytes = ImageRules.DEFAULT_MAX_BYTES;
 
+    /** Read from the raw arguments before parsing by {@link BatchLogging} (the log is set up before Spark starts). */
+    @Option(names = BatchLogging.VERBOSE, description = "print the log of the service and its libraries (details of"
+            + " errors) on stderr instead of ~/.geopigeon/logs/batch.log ($GEOPIGEON_LOG_FILE), as every command")
+    boolean verbose;
+
     Path bundleDir() {
         return BundleLocator.resolve(bundle);
     }

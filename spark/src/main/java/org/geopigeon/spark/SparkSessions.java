@@ -28,6 +28,17 @@ public final class SparkSessions {
     }
 
     /**
+     * The master as the user typed it, for messages: {@code local[2,4]} made by {@link #withRetries} reads
+     * {@code local[2] (failed tasks tried up to 4 times)}; any other master is returned as it is.
+     */
+    static String describe(String master) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)," + LOCAL_TASK_ATTEMPTS
+                + "\\]").matcher(master.trim());
+        return m.matches() ? "local[" + m.group(1) + "] (failed tasks tried up to " + LOCAL_TASK_ATTEMPTS + " times)"
+                : master;
+    }
+
+    /**
      * A session with the executor plugin and Sedona's SQL functions, or the active one's settings when
      * spark-submit already chose a master ({@code masterOrNull} then may be null).
      *

@@ -218,6 +218,8 @@ class BatchLocateJobTest {
         assertTrue(progress.stream().anyMatch(l -> l.contains("failed") && l.contains("retries")), progress::toString);
         List<Row> rows = output(out);
         assertEquals(files, rows.size());
+        // Trial 2: progress ended at "12 images so far" while the summary said 14 (files not read came later).
+        assertTrue(progress.get(progress.size() - 1).endsWith("; " + files + " images in all"), progress::toString);
         Map<Long, List<String>> audit = auditRows(job);
         assertEquals(files, audit.size(), "no duplicate and no missing audit row after the retry");
         assertEquals(files, rows.stream().map(r -> (Long) r.getAs("audit_id")).distinct().count());
@@ -264,6 +266,8 @@ class BatchLocateJobTest {
         BatchException db = assertThrows(BatchException.class, () -> new BatchLocateJob(spark, null).run(
                 spec(List.of(TestInputs.samplePhotos().toString()), dir.resolve("o2"), false, false), noDb));
         assertTrue(db.getMessage().contains("cannot prepare the audit database"), db.getMessage());
+        assertTrue(db.getMessage().contains("connection refused"), "the cause in the words of every command: "
+                + db.getMessage());
         assertFalse(db.getMessage().contains("Exception"), db.getMessage());
         assertFalse(Files.exists(dir.resolve("o2")), "nothing written");
     }

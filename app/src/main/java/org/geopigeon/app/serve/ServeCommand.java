@@ -28,6 +28,7 @@ import org.geopigeon.service.GeoPigeonConfig;
 import org.geopigeon.service.ModelSettings;
 import org.geopigeon.service.ServiceLimits;
 import org.geopigeon.service.store.Migrations;
+import org.geopigeon.service.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -337,7 +338,9 @@ public final class ServeCommand implements Callable<Integer> {
         try (Connection c = dataSource.getConnection()) {
             c.isValid(5);
         } catch (SQLException e) {
-            return e.getMessage();
+            // The words every command uses (no such database, login refused, connection refused); else the driver's.
+            String reason = StoreException.reason(e);
+            return "database error".equals(reason) ? e.getMessage() : reason;
         }
         if (migrate) {
             try {

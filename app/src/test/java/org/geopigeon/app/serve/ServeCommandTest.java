@@ -42,6 +42,8 @@ class ServeCommandTest {
 
         assertEquals(3, r.exit(), r.err());
         assertTrue(r.err().contains("audit database"), r.err());
+        assertTrue(r.err().contains("connection refused at the database host and port"), "the words of every"
+                + " command: " + r.err());
     }
 
     @Test

@@ -63,17 +63,19 @@ public final class ZeroShotBundleWriter {
                              Consumer<String> log) throws IOException {
         BundleFolder.requireNew(out);
         GeocellSet cells = GeocellGeoJson.read(geocellFile);
-        List<List<String>> perCell = new GeocellCaptioner(captions.data(), captions.options()).captions(cells);
-        int total = perCell.stream().mapToInt(List::size).sum();
-        log.accept(String.format(Locale.ROOT, "%d captions for %d geocells (%.1f per cell)", total, cells.size(),
-                (double) total / cells.size()));
-        if (saveCaptions != null) {
-            writeCaptions(cells, perCell, saveCaptions);
-        }
         GeocellHead head;
         double scale;
         String clipName;
+        int total;
+        // The text tower first: a bundle without a 'clip' section is refused before the captions are built.
         try (ClipModel clip = ClipModel.load(clipBundle)) {
+            List<List<String>> perCell = new GeocellCaptioner(captions.data(), captions.options()).captions(cells);
+            total = perCell.stream().mapToInt(List::size).sum();
+            log.accept(String.format(Locale.ROOT, "%d captions for %d geocells (%.1f per cell)", total, cells.size(),
+                    (double) total / cells.size()));
+            if (saveCaptions != null) {
+                writeCaptions(cells, perCell, saveCaptions);
+            }
             head = ZeroShotHead.build(perCell, clip, captions.batch(), log);
             scale = clip.logitScale();
             clipName = clip.manifest().name();

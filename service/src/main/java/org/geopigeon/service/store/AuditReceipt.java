@@ -38,10 +38,10 @@ public record AuditReceipt(Long auditId, UUID spoolId, String incidentId) {
             return "";
         }
         if (spoolId != null) {
-            return " (the audit database is unavailable: this request was recorded in the server's local audit"
-                    + " spool as " + spoolId + " and joins the audit log when the database is back)";
+            return "; the audit database is unavailable, so this refusal waits in the local audit spool as " + spoolId
+                    + " and joins the audit log when the database is back";
         }
-        return " (the audit row could not be written, not even to the local spool; incident " + incidentId
-                + " in the server log)";
+        return "; the audit row could not be written, not even to the local spool (incident " + incidentId
+                + " in " + StoreException.logName() + ")";
     }
 }

@@ -1,6 +1,8 @@
 package org.geopigeon.service.store;
 
+import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,7 +37,7 @@ public class StoreException extends RuntimeException {
     private StoreException(String message, Throwable cause, String incidentId) {
         super(cause == null ? message
                 : cause instanceof StoreException s ? message + ": " + s.getMessage()
-                : message + " (" + reason(cause) + "; incident " + incidentId + " in the server log)", cause);
+                : message + ": " + reason(cause) + " (incident " + incidentId + " in " + logName() + ")", cause);
         this.incidentId = incidentId;
         if (cause != null && !(cause instanceof StoreException)) {
             // The detail at WARN in one line (the CLI prints the log to the same terminal); the trace at DEBUG.
@@ -67,10 +69,33 @@ public class StoreException extends RuntimeException {
         return HexFormat.of().formatHex(b);
     }
 
-    /** A few words on why, from the SQLSTATE class (PostgreSQL Appendix A), safe to show to a client. */
-    static String reason(Throwable cause) {
+    /**
+     * Where the incident's detail is, in the words a user needs: {@value #LOG_NAME_PROPERTY} when a front end set it
+     * (the CLI names its log file there), else "the server log". A system property because the front end chooses
+     * its log once, before anything logs, for the whole JVM.
+     */
+    public static String logName() {
+        String name = System.getProperty(LOG_NAME_PROPERTY);
+        return name == null || name.isBlank() ? "the server log" : name;
+    }
+
+    /** The system property that names the log holding incident details ({@link #logName()}). */
+    public static final String LOG_NAME_PROPERTY = "geopigeon.log.name";
+
+    /**
+     * A few words on why, from the SQLSTATE class (PostgreSQL Appendix A) and, for connection failures, the
+     * network error under it; safe to show to a client (no SQL, no driver text, no class name). The one place
+     * where a database failure becomes user text, so every command and the service say it the same way.
+     */
+    public static String reason(Throwable cause) {
         if (timedOut(cause)) {
             return "the database stopped answering";
+        }
+        if (has(cause, UnknownHostException.class)) {
+            return "the database host name in the JDBC URL is unknown";
+        }
+        if (has(cause, ConnectException.class)) {
+            return "connection refused at the database host and port of the JDBC URL: is the database running there?";
         }
         String state = sqlState(cause);
         if (state == null) {
@@ -79,15 +104,31 @@ public class StoreException extends RuntimeException {
         if (state.startsWith("08")) {
             return "the database is unreachable";
         }
+        if (state.startsWith("28")) {
+            return "the database refused the login: wrong user name or password, or pg_hba.conf does not let this"
+                    + " user in";
+        }
         return switch (state) {
-            case "57014" -> "the database did not finish in time (statement timeout)";
-            case "55P03" -> "the data is locked by another database session (lock timeout)";
+            case "3D000" -> "the database named in the JDBC URL does not exist";
+            case "3F000" -> "the GeoPigeon schema does not exist in this database: run the migrations as the schema"
+                    + " owner, docs/postgis.md";
+            case "57014" -> "the database did not finish in time, a statement timeout";
+            case "55P03" -> "the data is locked by another database session, a lock timeout";
             case "57P01", "57P02", "57P03" -> "the database is shutting down or starting up";
             case "42501" -> "the database refused: permission denied";
-            case "53100", "53200", "53300" -> "the database is out of resources (disk, memory or connections)";
+            case "53100", "53200", "53300" -> "the database is out of resources: disk, memory or connections";
             case "25006" -> "the database is read-only";
             default -> "database error";
         };
+    }
+
+    private static boolean has(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean timedOut(Throwable t) {

@@ -73,7 +73,7 @@ class FrozenDatabaseTest {
 
             StoreException accepted = within(Duration.ofMillis(2500), () -> assertThrows(StoreException.class,
                     () -> new AuditLog(ds).record(accepted())));
-            assertTrue(accepted.getMessage().contains("locked by another database session (lock timeout)"),
+            assertTrue(accepted.getMessage().contains("locked by another database session, a lock timeout"),
                     accepted.getMessage());
 
             StoreException stored = within(Duration.ofMillis(2500), () -> assertThrows(StoreException.class,
@@ -164,7 +164,7 @@ class FrozenDatabaseTest {
             }
             SQLException e = within(Duration.ofMillis(2500), () -> assertThrows(SQLException.class,
                     () -> s.execute("SELECT pg_sleep(10)")));
-            assertEquals("the database did not finish in time (statement timeout)", StoreException.reason(e));
+            assertEquals("the database did not finish in time, a statement timeout", StoreException.reason(e));
         }
     }
 

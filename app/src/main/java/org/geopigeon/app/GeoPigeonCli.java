@@ -1,6 +1,7 @@
 package org.geopigeon.app;
 
 import org.geopigeon.app.serve.ServeCommand;
+import org.geopigeon.engine.model.DjlRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +44,23 @@ public final class GeoPigeonCli {
      * @return the command's exit code
      */
     public static int run(String... args) {
-        return new CommandLine(new GeoPigeonCli()).execute(args);
+        CommandLine cli = new CommandLine(new GeoPigeonCli());
+        cli.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            // The engine reads its JVM settings (-Dgeopigeon.threads, .device, .cpuImagesPerPass) only when it
+            // starts, deep inside a command: a bad one is a usage error of the whole run, said once in one line.
+            try {
+                DjlRuntime.checkSettings();
+            } catch (IllegalArgumentException e) {
+                cli.getErr().println("error: invalid setting: " + e.getMessage());
+                cli.getErr().flush();
+                return 2;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return cli.execute(args);
     }
 }

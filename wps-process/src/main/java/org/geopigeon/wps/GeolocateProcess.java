@@ -68,7 +68,7 @@ public class GeolocateProcess {
     }
 
     public GeolocateProcess(GeoPigeonConfig config) {
-        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.config = config;
         this.configProblem = null;
     }
 

@@ -42,6 +42,10 @@ for sld in predicted_cells predicted_points geocells exif_vs_estimate; do
 done
 require '^geopigeon-data/sql/V1__[^/]+\.sql$'       'SQL migrations'
 require '^geopigeon-data/demo-bundle/manifest\.json$' 'demo bundle'
+# Every document README-INSTALL.txt points to is in the zip.
+for doc in geoserver postgis ethics configuration bundle-format; do
+  require "^geopigeon-data/docs/${doc}\.md$" "docs/${doc}.md"
+done
 
 forbid '^(gt-|geotools-wrapper)'   'GeoTools is in GeoServer'
 forbid '^jts-'                     'JTS is in GeoServer'
@@ -102,6 +106,14 @@ while IFS= read -r jar; do
     echo "verify-zip: $jar ($artifact) is not named in README-INSTALL.txt's jar table" >&2; fail=1
   fi
 done <<<"$jars"
+
+# Every file of the zip the notes point to (geopigeon-data/docs/postgis.md, .../tools/publish_geoserver.sh, ...) is in it.
+while IFS= read -r ref; do
+  [[ -n "$ref" ]] || continue
+  if ! grep -qxF -- "$ref" <<<"$entries"; then
+    echo "verify-zip: README-INSTALL.txt points to $ref, which is not in the zip" >&2; fail=1
+  fi
+done < <(grep -oE 'geopigeon-data/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.[a-z]+' <<<"$notes" | sort -u)
 
 # ... and found by the notes' duplicate check (the `ls ... | grep -E '...'` line), so an older copy of any of them
 # already in WEB-INF/lib shows up.

@@ -1,6 +1,7 @@
 package org.geopigeon.app;
 
 import org.geopigeon.app.serve.ServeCommand;
+import org.geopigeon.engine.model.DjlRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +49,8 @@ public final class GeoPigeonCli {
 
     /**
      * The command line with GeoPigeon's error handling: a {@link SettingException} (a bad environment value) prints
-     * one line, without the usage text that a bad command line gets; both exit with code 2.
+     * one line, without the usage text that a bad command line gets; a bad engine setting (-Dgeopigeon.threads,
+     * .device, .cpuImagesPerPass) is checked before any command runs and said once in one line; both exit with 2.
      */
     static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new GeoPigeonCli());
@@ -60,6 +62,22 @@ public final class GeoPigeonCli {
                 return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
             }
             return usage.handleParseException(ex, args);
+        });
+        cmd.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            // The engine reads its JVM settings only when it starts, deep inside a command: a bad one is a usage
+            // error of the whole run, said once in one line.
+            try {
+                DjlRuntime.checkSettings();
+            } catch (IllegalArgumentException e) {
+                cmd.getErr().println("error: invalid setting: " + e.getMessage());
+                cmd.getErr().flush();
+                return 2;
+            }
+            return new CommandLine.RunLast().execute(parsed);
         });
         return cmd;
     }

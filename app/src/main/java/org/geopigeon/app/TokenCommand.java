@@ -161,8 +161,8 @@ final class TokenCommand implements Callable<Integer> {
                 rows.add(new String[] {"NAME", "ROLE", "PREFIX", "CREATED", "BY", "STATUS"});
                 for (TokenInfo t : all) {
                     rows.add(new String[] {t.name(), t.role().id(), t.prefix() + "...",
-                            String.valueOf(t.created().withNano(0)), t.createdBy(), t.active() ? "active"
-                                    : "revoked " + t.revoked().withNano(0) + " by " + t.revokedBy()});
+                            utc(t.created()), t.createdBy(), t.active() ? "active"
+                                    : "revoked " + utc(t.revoked()) + " by " + t.revokedBy()});
                 }
                 table(rows).forEach(out::println);
                 out.flush();
@@ -197,5 +197,14 @@ final class TokenCommand implements Callable<Integer> {
             lines.add(b.toString());
         }
         return lines;
+    }
+
+    /** ISO 8601 in UTC to the second, seconds always shown ({@code Instant.toString} drops ":00"): one column width. */
+    private static final java.time.format.DateTimeFormatter UTC_SECONDS =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** A token time as {@code token list} shows it: {@code 2026-11-29T16:43:00Z}. */
+    static String utc(java.time.OffsetDateTime t) {
+        return UTC_SECONDS.format(t);
     }
 }

@@ -69,4 +69,11 @@ class TokenCommandTest {
         assertTrue(name.err().contains("letters, digits"), name.err());
         assertEquals(Role.AUDITOR, Role.parse("Auditor"));
     }
+
+    @Test
+    void timesAreShownInUtcWithSecondsEvenWhenTheyAreZero() {
+        assertEquals("2026-11-29T16:43:00Z", TokenCommand.utc(java.time.OffsetDateTime.parse("2026-11-29T16:43Z")));
+        assertEquals("2026-11-29T16:43:01Z",
+                TokenCommand.utc(java.time.OffsetDateTime.parse("2026-11-29T17:43:01.987+01:00")));
+    }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.geopigeon.engine.bundle.BundleLocator;
+import org.geopigeon.engine.model.DjlRuntime;
 import org.geopigeon.engine.model.PrecisionChoice;
 import org.geopigeon.service.store.AuditSpool;
 import org.geopigeon.service.store.DatabaseTimeouts;
@@ -121,6 +122,9 @@ public record GeoPigeonConfig(Path bundle, String jdbcUrl, String jdbcUser, Stri
      * @throws IllegalArgumentException naming the setting when a value cannot be parsed (an integer, a true/false)
      */
     public static GeoPigeonConfig from(UnaryOperator<String> properties, UnaryOperator<String> env) {
+        // The engine's own settings (threads, device, images per pass) are read when the engine starts; checked here
+        // too so that every front end refuses a bad one at start-up with the same message.
+        DjlRuntime.checkSettings(properties);
         Settings s = new Settings(properties, env);
         return new GeoPigeonConfig(
                 BundleLocator.resolve(s.get("geopigeon.bundle"), properties, env, Path.of("").toAbsolutePath()),

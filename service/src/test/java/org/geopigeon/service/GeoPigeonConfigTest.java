@@ -89,6 +89,21 @@ class GeoPigeonConfigTest {
     }
 
     @Test
+    void badEngineSettingsAreRefusedAtStartUpLikeTheServiceSettings() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of("geopigeon.threads", "abc"), Map.of()));
+        assertTrue(e.getMessage().contains("geopigeon.threads") && e.getMessage().contains("'abc'")
+                && e.getMessage().contains("positive integer"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("geopigeon.device", "gpu"), Map.of()));
+        assertTrue(e.getMessage().contains("geopigeon.device") && e.getMessage().contains("'gpu'")
+                && e.getMessage().contains("'cpu'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> config(Map.of("geopigeon.cpuImagesPerPass", "0"), Map.of()));
+        assertTrue(e.getMessage().contains("geopigeon.cpuImagesPerPass"), e.getMessage());
+        config(Map.of("geopigeon.threads", "4", "geopigeon.device", "cpu"), Map.of());
+    }
+
+    @Test
     void imageLimitsDefaultTo25MiB80MegapixelsAnd320InFlightAndReachTheService() {
         GeoPigeonConfig d = config(Map.of(), Map.of());
         assertEquals(25L * 1024 * 1024, d.maxImageBytes());

@@ -46,14 +46,30 @@ public class GeolocateProcess {
     public static final String MIME_TYPES = "image/jpeg,image/png,image/webp";
 
     private final GeoPigeonConfig config;
+    /** Why the JVM's settings are unusable (a bad value, named), or null; told to every request. */
+    private final String configProblem;
 
-    /** As GeoServer creates it: configuration from system properties and environment. */
+    /**
+     * As GeoServer creates it (once per Execute): configuration from system properties and environment. A bad
+     * setting does not fail the creation, which GeoServer would report as a bare exception: every Execute is refused
+     * with the message naming the setting, the value and what is allowed (the message {@code serve} and the CLI
+     * print at start-up).
+     */
     public GeolocateProcess() {
-        this(GeoPigeonConfig.fromEnvironment());
+        GeoPigeonConfig c = null;
+        String problem = null;
+        try {
+            c = GeoPigeonConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        this.config = c;
+        this.configProblem = problem;
     }
 
     public GeolocateProcess(GeoPigeonConfig config) {
         this.config = config;
+        this.configProblem = null;
     }
 
     /**
@@ -101,6 +117,9 @@ public class GeolocateProcess {
                     description = "Save the prediction in PostGIS (an audit row is written either way)")
             Boolean store,
             ProgressListener monitor) throws ProcessException {
+        if (configProblem != null || config == null) {
+            throw new ProcessException("geopigeon:Geolocate is not configured: invalid setting: " + configProblem);
+        }
         if (monitor != null) {
             monitor.started();
         }

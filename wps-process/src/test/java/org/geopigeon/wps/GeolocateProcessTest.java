@@ -117,6 +117,25 @@ class GeolocateProcessTest {
     }
 
     @Test
+    void aBadEngineSettingRefusesEveryExecuteNamingTheSetting() {
+        String old = System.getProperty("geopigeon.device");
+        System.setProperty("geopigeon.device", "gpu");
+        try {
+            ProcessException e = assertThrows(ProcessException.class, () -> execute(
+                    inputs(List.of(raw("image/jpeg", new byte[] {1, 2, 3})), "p", 5, false), null));
+            assertEquals("geopigeon:Geolocate is not configured: invalid setting: system property geopigeon.device"
+                    + " must be 'auto' (the first GPU libtorch sees, else the CPU) or 'cpu' (force the CPU), got"
+                    + " 'gpu'", e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty("geopigeon.device");
+            } else {
+                System.setProperty("geopigeon.device", old);
+            }
+        }
+    }
+
+    @Test
     void isDescribedWithRawImageInputOfTheThreeFormats() {
         ProcessFactory factory = Processors.createProcessFactory(NAME);
         assertTrue(factory instanceof GeoPigeonProcessFactory);

@@ -135,7 +135,9 @@ public final class ServeCommand implements Callable<Integer> {
     int asyncQueue;
 
     @Option(names = "--max-queued", paramLabel = "N", defaultValue = "32",
-            description = "geolocations running or waiting at once; beyond: 503 BUSY (default 32)")
+            description = "geolocations running or waiting at once, at least the inference slots"
+                    + " (geopigeon.maxConcurrent; a smaller value is raised to them, with a note); beyond: 503 BUSY"
+                    + " (default 32)")
     int maxQueued;
 
     @Mixin
@@ -187,6 +189,11 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("geopigeon serve: " + e.getMessage());
             err.flush();
             return 2;
+        }
+        String queueNote = maxQueuedNote(settings);
+        if (queueNote != null) {
+            err.println(queueNote);
+            err.flush();
         }
         try {
             ListenAddress.check(settings.bind(), settings.port()); // before the database and the model (costly)
@@ -250,8 +257,23 @@ public final class ServeCommand implements Callable<Integer> {
                 microBatchWaitMs != null ? Duration.ofMillis(microBatchWaitMs) : m.microBatchWait());
     }
 
+    /**
+     * The start-up note when {@code --max-queued} is below the inference slots and was raised to them (every running
+     * geolocation holds a place in the queue, so fewer places would leave slots idle); null when it was not.
+     */
+    String maxQueuedNote(ServerSettings settings) {
+        if (settings.maxQueued() <= maxQueued) {
+            return null;
+        }
+        return "NOTE: --max-queued " + maxQueued + " is below the " + settings.maxConcurrent() + " inference slots"
+                + " (geopigeon.maxConcurrent): up to " + settings.maxQueued() + " geolocations run or wait at once.";
+    }
+
     /** @throws IllegalArgumentException naming the option that is wrong */
     ServerSettings settings(GeoPigeonConfig config) {
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("--max-queued must be at least 1, got " + maxQueued);
+        }
         if (maxUploadMb < 1 || maxUploadMb > 1024) {
             throw new IllegalArgumentException("--max-upload-mb must be 1-1024, got " + maxUploadMb);
         }

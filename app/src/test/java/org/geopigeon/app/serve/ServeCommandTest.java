@@ -114,6 +114,28 @@ class ServeCommandTest {
     }
 
     @Test
+    void aMaxQueuedBelowTheInferenceSlotsIsRaisedToThemAndSaidSo() {
+        org.geopigeon.service.GeoPigeonConfig config = org.geopigeon.service.GeoPigeonConfig.from(
+                java.util.Map.of("geopigeon.maxConcurrent", "2")::get, k -> null);
+        ServeCommand one = new ServeCommand();
+        new CommandLine(one).parseArgs("--max-queued", "1");
+        ServerSettings raised = one.settings(config);
+        assertEquals(2, raised.maxQueued());
+        assertEquals("NOTE: --max-queued 1 is below the 2 inference slots (geopigeon.maxConcurrent): up to 2"
+                + " geolocations run or wait at once.", one.maxQueuedNote(raised));
+
+        ServeCommand enough = new ServeCommand();
+        new CommandLine(enough).parseArgs("--max-queued", "2");
+        assertEquals(null, enough.maxQueuedNote(enough.settings(config)), "nothing to say when nothing was raised");
+
+        ServeCommand zero = new ServeCommand();
+        new CommandLine(zero).parseArgs("--max-queued", "0");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> zero.settings(config));
+        assertEquals("--max-queued must be at least 1, got 0", e.getMessage());
+    }
+
+    @Test
     void helpDescribesTheOgcApiTokensAndLimits() {
         StringWriter out = new StringWriter();
         CommandLine cmd = new CommandLine(new GeoPigeonCli());

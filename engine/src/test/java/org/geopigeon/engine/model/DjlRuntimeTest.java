@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** How many images one forward pass takes, per device and precision. */
@@ -31,9 +32,35 @@ class DjlRuntimeTest {
         withProperty("zero", () -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> DjlRuntime.imagesPerPass(Device.cpu(), Precision.FP32));
-            assertTrue(e.getMessage().contains("geopigeon.cpuImagesPerPass must be a positive integer, got 'zero'"),
+            assertTrue(e.getMessage().contains("geopigeon.cpuImagesPerPass must be a positive integer")
+                    && e.getMessage().endsWith("got 'zero'"),
                     e.getMessage());
         });
+    }
+
+    @Test
+    void everyEngineSettingIsCheckedNamingTheSettingTheValueAndWhatIsAllowed() {
+        DjlRuntime.checkSettings(Map.<String, String>of()::get);
+        DjlRuntime.checkSettings(Map.of("geopigeon.threads", "8", "geopigeon.device", "CPU",
+                "geopigeon.cpuImagesPerPass", "2")::get);
+        DjlRuntime.checkSettings(Map.of("geopigeon.threads", " ", "geopigeon.device", "auto")::get);
+
+        IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+                () -> DjlRuntime.checkSettings(Map.of("geopigeon.threads", "abc")::get));
+        assertEquals("system property geopigeon.threads must be a positive integer (the number of libtorch intra-op"
+                + " threads, e.g. 8), got 'abc'", threads.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> DjlRuntime.checkSettings(Map.of("geopigeon.threads", "0")::get));
+
+        IllegalArgumentException device = assertThrows(IllegalArgumentException.class,
+                () -> DjlRuntime.checkSettings(Map.of("geopigeon.device", "gpu")::get));
+        assertEquals("system property geopigeon.device must be 'auto' (the first GPU libtorch sees, else the CPU) or"
+                + " 'cpu' (force the CPU), got 'gpu'", device.getMessage());
+
+        IllegalArgumentException perPass = assertThrows(IllegalArgumentException.class,
+                () -> DjlRuntime.checkSettings(Map.of("geopigeon.cpuImagesPerPass", "-1")::get));
+        assertTrue(perPass.getMessage().startsWith("system property geopigeon.cpuImagesPerPass must be a positive"),
+                perPass.getMessage());
     }
 
     private static void withProperty(String value, Runnable r) {

@@ -92,10 +92,15 @@ public final class ExecuteRequestReader {
     }
 
     private ExecuteRequest read(JsonParser p, ProcessSpec spec) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw noInputs(spec); // an empty body, told the same as {} (issue: one message for "no inputs")
+        }
+        if (first != JsonToken.START_OBJECT) {
             throw bad("INVALID_REQUEST", "the execute request must be a JSON object with an 'inputs' member"
                     + " (OGC API - Processes, clause 7.11.2)");
         }
+        boolean inputsGiven = false;
         Map<String, List<InputValue>> inputs = new LinkedHashMap<>();
         Map<String, OutputRequest> outputs = new LinkedHashMap<>();
         ResponseMode response = ResponseMode.RAW;
@@ -104,7 +109,10 @@ public final class ExecuteRequestReader {
             String member = p.currentName();
             JsonToken t = p.nextToken();
             switch (member) {
-                case "inputs" -> readInputs(p, t, spec, inputs, binaryBytes);
+                case "inputs" -> {
+                    readInputs(p, t, spec, inputs, binaryBytes);
+                    inputsGiven = true;
+                }
                 case "outputs" -> readOutputs(p, t, spec, outputs);
                 case "response" -> {
                     String r = t == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -126,7 +134,19 @@ public final class ExecuteRequestReader {
         if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
             throw bad("INVALID_JSON", "the execute request has content after its closing brace");
         }
+        if (!inputsGiven && spec.inputs().stream().anyMatch(i -> i.minOccurs() > 0)) {
+            throw noInputs(spec);
+        }
         return new ExecuteRequest(inputs, outputs, response);
+    }
+
+    /** One answer for an empty body and an object without {@code inputs}, naming the process's inputs. */
+    private static ProblemException noInputs(ProcessSpec spec) {
+        List<String> required = spec.inputs().stream().filter(i -> i.minOccurs() > 0).map(InputSpec::id).toList();
+        return bad("INVALID_REQUEST", "the execute request has no inputs: send a JSON object whose 'inputs' member"
+                + " gives " + (required.isEmpty() ? "the process's inputs" : "at least " + String.join(" and ",
+                required)) + " (process " + spec.id() + " takes " + spec.inputNames() + "; OGC API - Processes,"
+                + " clause 7.11.2)");
     }
 
     private void readInputs(JsonParser p, JsonToken t, ProcessSpec spec, Map<String, List<InputValue>> inputs,

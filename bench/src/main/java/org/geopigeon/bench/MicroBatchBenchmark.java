@@ -20,7 +20,7 @@ import org.geopigeon.engine.model.TorchScriptBackbone;
  * Engine-level concurrent benchmark of {@link MicroBatchingBackbone}: K client threads each embed single
  * images back to back, first straight on the backbone (every call its own forward pass, passes running
  * side by side), then through the micro-batcher; prints throughput and p50/p95 latency per K. Asserts
- * nothing. (Wiring the batcher into the HTTP service, and measuring HTTP latency, comes with issue 10.)
+ * nothing. The same batcher in the HTTP service is measured by tools/bench_service.sh (app ServiceBenchmark).
  *
  * <pre>
  * tools/run-bench-main.sh org.geopigeon.bench.MicroBatchBenchmark

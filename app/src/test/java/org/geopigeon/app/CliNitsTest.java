@@ -68,20 +68,12 @@ class CliNitsTest {
     void aPrecisionFromTheConfigurationSaysWhereItCameFrom() throws IOException {
         Path png = dir.resolve("p.png");
         TrainCommandTest.writePng(png, 4);
-        String old = System.getProperty("geopigeon.precision");
-        System.setProperty("geopigeon.precision", "fp32");
-        try {
+        try (SystemProperty setting = SystemProperty.set("geopigeon.precision", "fp32")) {
             TrainCommandTest.Run r = TrainCommandTest.run("locate", "--bundle", TrainCommandTest.BUNDLE.toString(),
                     png.toString());
             assertEquals(0, r.exitCode(), r.err());
             assertTrue(r.err().contains("backbone: fp32 on ") && r.err().contains("from -Dgeopigeon.precision=fp32)"),
                     r.err());
-        } finally {
-            if (old == null) {
-                System.clearProperty("geopigeon.precision");
-            } else {
-                System.setProperty("geopigeon.precision", old);
-            }
         }
     }
 
@@ -89,21 +81,13 @@ class CliNitsTest {
     void aBadSettingIsOneLineNamingItAndItsValuesWithoutTheUsageText() throws IOException {
         Path png = dir.resolve("p.png");
         TrainCommandTest.writePng(png, 4);
-        String old = System.getProperty("geopigeon.precision");
-        System.setProperty("geopigeon.precision", "xyz");
-        try {
+        try (SystemProperty setting = SystemProperty.set("geopigeon.precision", "xyz")) {
             TrainCommandTest.Run r = TrainCommandTest.run("locate", "--bundle", TrainCommandTest.BUNDLE.toString(),
                     png.toString());
             assertEquals(2, r.exitCode(), r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line, no usage text: " + r.err());
             assertTrue(r.err().contains("GEOPIGEON_PRECISION") && r.err().contains("xyz")
                     && r.err().contains("fp32"), "names the variable, the value and the allowed ones: " + r.err());
-        } finally {
-            if (old == null) {
-                System.clearProperty("geopigeon.precision");
-            } else {
-                System.setProperty("geopigeon.precision", old);
-            }
         }
     }
 
@@ -111,19 +95,11 @@ class CliNitsTest {
     void aSizeLimitSaysItsUnitOnce() throws IOException {
         Path png = dir.resolve("p.png");
         TrainCommandTest.writePng(png, 4);
-        String old = System.getProperty("geopigeon.maxImageBytes");
-        System.setProperty("geopigeon.maxImageBytes", "100");
-        try {
+        try (SystemProperty setting = SystemProperty.set("geopigeon.maxImageBytes", "100")) {
             TrainCommandTest.Run r = TrainCommandTest.run("inspect", png.toString());
             assertEquals(1, r.exitCode(), r.err());
             assertTrue(r.err().contains("more than the limit of 100 bytes"), r.err());
             assertFalse(r.err().contains("100 bytes (100 bytes)"), r.err());
-        } finally {
-            if (old == null) {
-                System.clearProperty("geopigeon.maxImageBytes");
-            } else {
-                System.setProperty("geopigeon.maxImageBytes", old);
-            }
         }
     }
 

@@ -30,21 +30,16 @@ class DatabaseConfigErrorsTest {
     @TempDir
     Path dir;
 
-    private String oldSpool;
+    private SystemProperty spool;
 
     @BeforeEach
     void setUp() {
-        oldSpool = System.getProperty(SPOOL_PROPERTY);
-        System.setProperty(SPOOL_PROPERTY, dir.resolve("spool").toString());
+        spool = SystemProperty.set(SPOOL_PROPERTY, dir.resolve("spool").toString());
     }
 
     @AfterEach
     void restore() {
-        if (oldSpool == null) {
-            System.clearProperty(SPOOL_PROPERTY);
-        } else {
-            System.setProperty(SPOOL_PROPERTY, oldSpool);
-        }
+        spool.close();
     }
 
     @Test

@@ -40,16 +40,8 @@ class EngineSettingsCliTest {
     }
 
     private static void withProperty(String property, String value, Runnable r) {
-        String old = System.getProperty(property);
-        System.setProperty(property, value);
-        try {
+        try (SystemProperty setting = SystemProperty.set(property, value)) {
             r.run();
-        } finally {
-            if (old == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, old);
-            }
         }
     }
 }

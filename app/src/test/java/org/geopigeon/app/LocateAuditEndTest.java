@@ -41,24 +41,19 @@ class LocateAuditEndTest {
 
     private Path photo;
     private Path spoolRoot;
-    private String oldSpool;
+    private SystemProperty spool;
 
     @BeforeEach
     void setUp() throws IOException {
         photo = dir.resolve("photo.png");
         TrainCommandTest.writePng(photo, 3);
         spoolRoot = dir.resolve("spool");
-        oldSpool = System.getProperty(SPOOL_PROPERTY);
-        System.setProperty(SPOOL_PROPERTY, spoolRoot.toString());
+        spool = SystemProperty.set(SPOOL_PROPERTY, spoolRoot.toString());
     }
 
     @AfterEach
     void restore() {
-        if (oldSpool == null) {
-            System.clearProperty(SPOOL_PROPERTY);
-        } else {
-            System.setProperty(SPOOL_PROPERTY, oldSpool);
-        }
+        spool.close();
     }
 
     @Test

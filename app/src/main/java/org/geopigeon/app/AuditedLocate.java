@@ -64,20 +64,30 @@ final class AuditedLocate {
      * a database that does not exist, a refused login) stops the run with one line instead of failing, and being
      * spooled as "database unavailable", once per image.
      *
-     * @return null when the schema is ready, or the database cannot be reached now (then each refusal waits in the
-     *         local audit spool as before, and the migration is retried with the first request); else the problem,
-     *         in user words (no SQL, no class names)
+     * @return {@link SchemaCheck#migrated()} when the migrations ran now (the service need not run them again);
+     *         neither migrated nor a problem when migration is off or the database cannot be reached now (then each
+     *         refusal waits in the local audit spool as before, and the service migrates with the first request);
+     *         else the problem, in user words (no SQL, no class names)
      */
-    static String schemaProblem(GeoPigeonConfig config) {
+    static SchemaCheck prepareSchema(GeoPigeonConfig config) {
         if (!config.migrate()) {
-            return null;
+            return new SchemaCheck(false, null);
         }
         try {
             Migrations.apply(config.dataSource());
-            return null;
+            return new SchemaCheck(true, null);
         } catch (StoreException e) {
-            return e.unavailable() ? null : e.getMessage();
+            return new SchemaCheck(false, e.unavailable() ? null : e.getMessage());
         }
+    }
+
+    /**
+     * What {@link #prepareSchema} found.
+     *
+     * @param migrated true when the schema migrations were applied by this check
+     * @param problem  the configuration problem that stops the run, in user words; null when there is none
+     */
+    record SchemaCheck(boolean migrated, String problem) {
     }
 
     /** {@link #check}, then connects the service. */
@@ -88,11 +98,18 @@ final class AuditedLocate {
 
     AuditedLocate(ModelBundle bundle, GeoPigeonConfig config, String purpose, LocateOptions options, boolean store,
                   PrintWriter err) {
+        this(bundle, config, false, purpose, options, store, err);
+    }
+
+    /** @param schemaReady true when {@link #prepareSchema} already applied the migrations in this run */
+    AuditedLocate(ModelBundle bundle, GeoPigeonConfig config, boolean schemaReady, String purpose,
+                  LocateOptions options, boolean store, PrintWriter err) {
         LoadedModel model = LoadedModel.of(bundle);
         // One request at a time, nothing to wait for: the CLI is its only client.
         ServiceLimits limits = new ServiceLimits(config.imageRules(), 1, Duration.ZERO,
                 config.limits().maxPixelsInFlight());
-        this.service = new AuditedGeolocation(() -> model, config.dataSource(), config.migrate(), limits);
+        this.service = new AuditedGeolocation(() -> model, config.dataSource(), config.migrate() && !schemaReady,
+                limits);
         this.purpose = purpose;
         this.options = options;
         this.store = store;

@@ -111,12 +111,10 @@ final class LocateCommand implements Callable<Integer> {
         // Usage errors come before the model is loaded (seconds to minutes for a ViT-L bundle).
         GeoPigeonConfig auditConfig = store || purpose != null
                 ? AuditedLocate.check(spec.commandLine(), config, jdbc.url, purpose) : null;
-        if (auditConfig != null) {
-            String problem = AuditedLocate.schemaProblem(auditConfig);
-            if (problem != null) {
-                err.println("error: cannot use the database: " + problem);
-                return 2;
-            }
+        AuditedLocate.SchemaCheck schema = auditConfig == null ? null : AuditedLocate.prepareSchema(auditConfig);
+        if (schema != null && schema.problem() != null) {
+            err.println("error: cannot use the database: " + schema.problem());
+            return 2;
         }
         cliFiles = CliFiles.of(fileArgs);
         files = cliFiles.paths();
@@ -124,7 +122,7 @@ final class LocateCommand implements Callable<Integer> {
         try (ModelBundle model = precision.load(bundleDir, err)) {
             BundleOption.warnIfUntrained(model, err, "predictions carry no geographic information");
             if (auditConfig != null) {
-                audited = new AuditedLocate(model, auditConfig, purpose, options, store, err);
+                audited = new AuditedLocate(model, auditConfig, schema.migrated(), purpose, options, store, err);
             }
             return locateAll(new Geolocator(model), options, new CliImages(config.imageRules()),
                     model.manifest().trained(), out, err, perRequest, threads);

@@ -14,7 +14,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,6 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.geopigeon.app.GeoPigeonCli;
 import org.geopigeon.app.serve.Boundaries;
 import org.geopigeon.app.serve.GeoPigeonServer;
@@ -38,6 +43,7 @@ import org.geotools.data.simple.SimpleFeatureIterator;
 import org.geotools.feature.NameImpl;
 import org.geotools.process.Processors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -46,7 +52,9 @@ import org.locationtech.jts.geom.Point;
 /**
  * One audited service behind every front end: the same photo (portrait, EXIF orientation 6, GPS) through
  * {@code locate --store}, {@code POST /api/v1/locate} and the WPS process run as GeoServer runs it gives the same
- * pixel hash, the same prediction and the same EXIF position, and each is stored with its own audit row.
+ * pixel hash, the same prediction and the same EXIF position, and each is stored with its own audit row. The handed
+ * ingest cases (../shared/data/ingest, when present) give, through all three, the pixel hash and GPS position Pillow
+ * gives ({@code expected.csv}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SameAnswerEverywhereTest {
@@ -82,13 +90,13 @@ class SameAnswerEverywhereTest {
     }
 
     /** What each front end said, in the answer model's terms. */
-    private record Answer(String front, List<String> hashes, double lat, double lon, double exifLat, double exifLon,
-                          double exifKm, List<String> cells, long predictionId) {
+    private record Answer(String front, List<String> hashes, double lat, double lon, Double exifLat, Double exifLon,
+                          Double exifKm, List<String> cells, long predictionId) {
     }
 
     @Test
     void cliHttpAndWpsGiveTheSameHashPredictionAndExifPosition() throws Exception {
-        List<Answer> answers = List.of(cli(), http(), wps());
+        List<Answer> answers = List.of(cli(photo()), http(photo()), wps(photo()));
 
         Answer first = answers.get(0);
         assertEquals(1, first.hashes().size());
@@ -105,7 +113,8 @@ class SameAnswerEverywhereTest {
         try (Connection c = db.connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT a.parameters->>'interface', p.image_sha256[1]"
                      + " FROM geopigeon.predictions p JOIN geopigeon.audit_log a ON a.id = p.audit_id"
-                     + " WHERE a.outcome = 'accepted' ORDER BY p.id")) {
+                     + " WHERE a.outcome = 'accepted' AND p.image_sha256[1] = '" + first.hashes().get(0) + "'"
+                     + " ORDER BY p.id")) {
             List<String> interfaces = new ArrayList<>();
             while (rs.next()) {
                 interfaces.add(rs.getString(1));
@@ -115,7 +124,58 @@ class SameAnswerEverywhereTest {
         }
     }
 
-    private Answer cli() throws Exception {
+
+    @Test
+    void theHandedIngestCasesGiveThePixelHashAndPositionPillowGivesThroughEveryFrontEnd() throws Exception {
+        Path dir = Path.of("../../shared/data/ingest");
+        if (!Files.isRegularFile(dir.resolve("expected.csv"))) {
+            dir = Path.of("../shared/data/ingest");
+        }
+        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("expected.csv")), "../shared/data/ingest not present");
+        List<CSVRecord> cases;
+        try (Reader r = Files.newBufferedReader(dir.resolve("expected.csv"))) {
+            cases = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
+        }
+        int checked = 0;
+        for (CSVRecord c : cases) {
+            if (!c.get("expect").equals("accept")) {
+                continue;
+            }
+            Path file = dir.resolve(c.get("file"));
+            List<Answer> answers = List.of(cli(file), http(file), wps(file));
+            for (Answer a : answers) {
+                String who = c.get("file") + " through " + a.front();
+                assertEquals(List.of(c.get("pixel_sha256")), a.hashes(), who);
+                assertEquals(answers.get(0).lat(), a.lat(), 1e-6, who);
+                assertEquals(answers.get(0).lon(), a.lon(), 1e-6, who);
+                assertEquals(answers.get(0).cells(), a.cells(), who);
+                if (c.get("gps_lat").isEmpty()) {
+                    assertEquals(null, a.exifLat(), who + ": no position");
+                } else {
+                    assertNotNull(a.exifLat(), who);
+                    assertEquals(Double.parseDouble(c.get("gps_lat")), a.exifLat(), 1e-4, who);
+                    assertEquals(Double.parseDouble(c.get("gps_lon")), a.exifLon(), 1e-4, who);
+                }
+            }
+            checked++;
+        }
+        assertTrue(checked > 0, "no accepted case in " + dir);
+    }
+
+    private static String mediaType(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".png") ? "image/png" : name.endsWith(".webp") ? "image/webp" : "image/jpeg";
+    }
+
+    private static Double number(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asDouble();
+    }
+
+    private static Double field(JsonNode object, String name) {
+        return object == null || object.isNull() ? null : number(object.get(name));
+    }
+
+    private Answer cli(Path file) throws Exception {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -125,7 +185,7 @@ class SameAnswerEverywhereTest {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             code = GeoPigeonCli.run("locate", "--bundle", bundleDir.toString(), "--store", "--purpose",
-                    "same answer everywhere", "--jdbc", db.jdbcUrl(), "--json", photo().toString());
+                    "same answer everywhere", "--jdbc", db.jdbcUrl(), "--json", file.toString());
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -133,16 +193,16 @@ class SameAnswerEverywhereTest {
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         JsonNode l = json.readTree(out.toString(StandardCharsets.UTF_8).strip());
         return new Answer("cli", strings(l.get("image_sha256")), l.get("lat").asDouble(), l.get("lon").asDouble(),
-                l.get("exif_gps").get("lat").asDouble(), l.get("exif_gps").get("lon").asDouble(),
-                l.get("exif_distance_km").asDouble(), cellIds(l.get("top_cells")),
+                field(l.get("exif_gps"), "lat"), field(l.get("exif_gps"), "lon"),
+                number(l.get("exif_distance_km")), cellIds(l.get("top_cells")),
                 l.get("prediction_id").asLong());
     }
 
-    private Answer http() throws Exception {
+    private Answer http(Path file) throws Exception {
         URI uri = server.uri().resolve("api/v1/locate?purpose=same%20answer%20everywhere");
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
-                .header("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.samplePhotoBytes(PHOTO))).build(),
+                .header("Content-Type", mediaType(file))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(file))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode features = json.readTree(r.body()).get("features");
@@ -152,18 +212,19 @@ class SameAnswerEverywhereTest {
             cells.add(features.get(i).get("properties").get("cell_id").asText());
         }
         return new Answer("http", strings(e.get("image_sha256")), e.get("lat").asDouble(), e.get("lon").asDouble(),
-                e.get("exif_gps").get("lat").asDouble(), e.get("exif_gps").get("lon").asDouble(),
-                e.get("exif_distance_km").asDouble(), cells, e.get("prediction_id").asLong());
+                field(e.get("exif_gps"), "lat"), field(e.get("exif_gps"), "lon"),
+                number(e.get("exif_distance_km")), cells, e.get("prediction_id").asLong());
     }
 
-    private Answer wps() {
-        byte[] bytes = TestImages.samplePhotoBytes(PHOTO);
+    private Answer wps(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String mediaType = mediaType(file);
         RawData raw = new RawData() {
             private boolean read;
 
             @Override
             public String getMimeType() {
-                return "image/jpeg";
+                return mediaType;
             }
 
             @Override
